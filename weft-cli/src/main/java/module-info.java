@@ -1,0 +1,4 @@
+/** The {@code weft} command. */
+module weft.cli {
+    requires weft;
+}
