@@ -133,7 +133,7 @@ final class Router {
                     depth--;
                 }
             }
-            if (node.rest.isEmpty()) return null;
+            if (node.rest.isEmpty() || i == segments.length) return null;   // a rest needs its slash
             Route r = pick(node.rest);
             if (r != null) captured[depth++] = decode(String.join("/", List.of(segments).subList(i, segments.length)));
             return r;
