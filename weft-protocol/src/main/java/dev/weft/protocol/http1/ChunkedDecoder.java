@@ -65,7 +65,7 @@ final class ChunkedDecoder {
         return switch (state) {
             case SIZE_START -> onFirstDigit(b);
             case SIZE -> onSizeByte(b);
-            case SIZE_WS -> afterSize(b);
+            case SIZE_WS -> onSizeWhitespace(b);
             case EXTENSION -> onExtensionByte(b);
             case SIZE_LF -> onSizeLf(b);
             case DATA_CR -> onDataCr(b);
@@ -98,6 +98,15 @@ final class ChunkedDecoder {
             case '\r' -> Chunk.SIZE_LF;
             case '\n' -> throw peer(Violation.BARE_LF, "chunk-size line ends in LF");
             default -> throw peer(Violation.BAD_CHUNK_SIZE, "unexpected byte after chunk-size");
+        };
+    }
+
+    /** BWS belongs before ';' only: "5 \r\n" is not in the grammar, and proxies differ on it. */
+    private Chunk onSizeWhitespace(byte b) {
+        return switch (b) {
+            case ' ', '\t' -> charge(Chunk.SIZE_WS);
+            case ';' -> charge(Chunk.EXTENSION);
+            default -> throw peer(Violation.BAD_CHUNK_SIZE, "whitespace after chunk-size not followed by ';'");
         };
     }
 

@@ -127,7 +127,8 @@ final class HeadParser {
         }
         int v = sp2 + 1;
         if (end - v != 8) {
-            throw fail(contains(a, v, end, (byte) ' ') ? Violation.BAD_REQUEST_LINE : Violation.BAD_VERSION,
+            boolean missing = v == end || contains(a, v, end, (byte) ' ');
+            throw fail(missing ? Violation.BAD_REQUEST_LINE : Violation.BAD_VERSION,
                     a, from, end, "HTTP-version");
         }
         version = version(a, v, Violation.BAD_VERSION, from, end);

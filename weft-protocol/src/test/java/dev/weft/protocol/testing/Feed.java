@@ -118,6 +118,22 @@ public final class Feed {
         return seen;
     }
 
+    /**
+     * The events {@code wire} gives, coalesced ({@link Events#coalesceBodies}), checked to be the
+     * same whole, byte by byte and at every two-way split (then feedEnd if {@code end}).
+     */
+    public static List<Object> events(Supplier<Http1Parser> parsers, byte[] wire, boolean end) {
+        List<Object> seen = null;
+        for (List<byte[]> chunks : Splits.all(wire)) {
+            List<Object> events = Events.coalesceBodies(run(parsers.get(), chunks, end, Buffers.HEAP).events());
+            if (seen != null && !seen.equals(events)) {
+                throw new AssertionError(seen + " whole but " + events + " for " + describe(chunks));
+            }
+            seen = events;
+        }
+        return seen;
+    }
+
     private static String describe(List<byte[]> chunks) {
         var sb = new StringBuilder();
         for (byte[] c : chunks) sb.append('[').append(Events.escape(c)).append(']');
