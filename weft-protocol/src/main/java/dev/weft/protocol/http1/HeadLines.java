@@ -41,8 +41,7 @@ final class HeadLines {
     int scan(byte[] a, int from, int to, int window, Violation tooLong) {
         int room = Math.max(window - kept, 0);
         int stop = to - from > room ? from + room : to;
-        int at = from;
-        while (at < stop && a[at] != '\n') at++;
+        int at = HeadScan.indexOf(a, from, stop, (byte) '\n');
         if (at < stop) {
             lineFound(a, from, at);
             return at + 1 - from;

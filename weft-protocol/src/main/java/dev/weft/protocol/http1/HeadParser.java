@@ -17,18 +17,28 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns the lines of one head, or of one trailer section, into an event.
  *
- * <p>Theory of operation. {@link HeadLines} hands over whole lines, LF included; {@link #line}
- * checks the CRLF ending, then parses the start line (request or status, by role) or a field line,
- * each in one pass over bytes that are usually still in the caller's receive buffer. Every byte is
- * classified by an {@link Ascii} table. The budgets of {@link Http1Limits} are charged per line:
- * {@link #window()} tells HeadLines how far the current line may run. When the empty line comes,
- * {@link #request()} or {@link #response} decides framing and connection facts once (through
- * {@link HeadFacts}) and builds the event.
+ * <p>Theory of operation. Two paths lead to the same result:
+ * <ol>
+ *   <li>The fast path, {@link #fieldLines}: after the start line, well-formed field lines that lie
+ *       whole in the caller's buffer are parsed right there, one pass each: the name through the
+ *       tchar table, then {@link HeadScan#fieldValueEnd} runs a word at a time to the CR, which
+ *       also proves the value clean. It stops, consuming nothing of it, at the first line that is
+ *       cut off, over a budget, or anything but plainly valid.</li>
+ *   <li>The careful path, {@link #line}: {@link HeadLines} hands over one whole line (perhaps
+ *       assembled in its scratch), and every check runs with its precise Violation. It reads the
+ *       start line, every line the fast path declined, and every line cut by a read.</li>
+ * </ol>
+ * Both charge the budgets of {@link Http1Limits} per line ({@link #window()} is how far the current
+ * line may run). When the empty line comes, {@link #request()} or {@link #response} decides framing
+ * and connection facts once (through {@link HeadFacts}) and builds the event.
  *
  * <p>Errors: when a check fails and the line holds a CR that is not its ending, the answer is
  * BARE_CR rather than whatever the CR broke, so one input gets one violation however it is split.
  */
 final class HeadParser {
+    /** The most common target of all, shared (RequestTarget is immutable). */
+    private static final RequestTarget ROOT = new RequestTarget(RequestTarget.Form.ORIGIN, "/");
+
     private final Role role;
     private final Http1Limits limits;
     private final HeadFacts facts = new HeadFacts();
@@ -37,6 +47,7 @@ final class HeadParser {
 
     private boolean trailers;           // reading a trailer section rather than a head
     private boolean started;            // start line done (always, for trailers)
+    private boolean done;               // the empty line that ends the section has come
     private int startBytes;             // spent on the start line and the empty lines before it
     private int fieldBytes;
     private int fieldCount;
@@ -57,6 +68,7 @@ final class HeadParser {
     void beginHead() {
         trailers = false;
         started = false;
+        done = false;
         startBytes = fieldBytes = fieldCount = 0;
         headers = null;
         facts.reset();
@@ -66,16 +78,21 @@ final class HeadParser {
     void beginTrailers() {
         trailers = true;
         started = true;
+        done = false;
         fieldBytes = fieldCount = 0;
         headers = null;
     }
+
+    /** True once the empty line ending the head or trailer section has been read. */
+    boolean done() { return done; }
 
     /** True once a start line has been read: input stopping now is an incomplete message. */
     boolean started() { return started && !trailers; }
 
     /** How many bytes the next line may take, LF included. */
     int window() {
-        return started ? limits.maxHeaderBytes() - fieldBytes : limits.maxRequestLine() + 2 - startBytes;
+        if (started) return limits.maxHeaderBytes() - fieldBytes;
+        return (int) Math.min(Integer.MAX_VALUE, limits.maxRequestLine() + 2L - startBytes);   // the line and its CRLF
     }
 
     Violation tooLong() {
@@ -100,12 +117,56 @@ final class HeadParser {
             return false;
         }
         fieldBytes += length;
-        if (end == from) return true;
+        if (end == from) return done = true;
         if (++fieldCount > limits.maxHeaderCount()) {
             throw peer(Violation.TOO_MANY_FIELDS, "more than " + limits.maxHeaderCount() + " field lines");
         }
         fieldLine(a, from, end);
         return false;
+    }
+
+    /**
+     * The fast path: parses the well-formed, complete field lines (and the empty line) at the
+     * start of {@code a[from, to)} in place, and returns where it stopped; {@link #done()} says
+     * whether the section ended. It stops at the first line it cannot take whole and clean,
+     * leaving that line to {@link #line}, which finds the same result or the precise violation.
+     */
+    int fieldLines(byte[] a, int from, int to) {
+        if (!started || done) return from;
+        int i = from;
+        for (;;) {
+            int budget = limits.maxHeaderBytes() - fieldBytes;
+            int limit = to - i > budget ? i + budget : to;         // the whole line, LF too, within budget
+            if (limit - i >= 2 && a[i] == '\r' && a[i + 1] == '\n') {
+                fieldBytes += 2;
+                done = true;
+                return i + 2;
+            }
+            int next = fieldCount < limits.maxHeaderCount() ? cleanFieldLine(a, i, limit) : -1;
+            if (next < 0) return i;
+            fieldBytes += next - i;
+            fieldCount++;
+            i = next;
+        }
+    }
+
+    /** One clean field line at {@code a[from, limit)}: the index after its LF, or -1 (nothing done). */
+    private int cleanFieldLine(byte[] a, int from, int limit) {
+        int colon = HeadScan.indexOf(a, from, limit, (byte) ':');
+        if (colon == from || colon == limit) return -1;
+        String name = a.length - from >= 8 ? HeadNames.common(a, from, colon) : null;   // a match proves the bytes tchars
+        if (name == null) {
+            for (int i = from; i < colon; i++) {
+                if (!Ascii.isTchar(a[i])) return -1;
+            }
+            name = HeadNames.lowercase(a, from, colon, nameScratch);
+        }
+        int start = colon + 1;
+        while (start < limit && (a[start] == ' ' || a[start] == '\t')) start++;
+        int cr = HeadScan.fieldValueEnd(a, start, limit);
+        if (limit - cr < 2 || a[cr] != '\r' || a[cr + 1] != '\n') return -1;
+        addField(name, a, start, cr);
+        return cr + 2;
     }
 
     // ---- start lines (RFC 9112 §3, §4) ----
@@ -133,7 +194,7 @@ final class HeadParser {
         }
         version = version(a, v, Violation.BAD_VERSION, from, end);
         form = targetForm(a, t, sp2);
-        target = new String(a, t, sp2 - t, StandardCharsets.ISO_8859_1);
+        target = sp2 - t == 1 && a[t] == '/' ? ROOT.raw() : new String(a, t, sp2 - t, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -217,22 +278,22 @@ final class HeadParser {
 
     // ---- field lines (RFC 9112 §5) ----
 
-    /** field-line = field-name ":" OWS field-value OWS, the name lowercased. */
+    /** field-line = field-name ":" OWS field-value OWS, the name lowercased (the careful path). */
     private void fieldLine(byte[] a, int from, int end) {
         if (a[from] == ' ' || a[from] == '\t') throw fail(Violation.OBS_FOLD, a, from, end, "obs-fold");  // §5.2
         int colon = from;
         while (colon < end && Ascii.isTchar(a[colon])) colon++;
         if (colon == end || a[colon] != ':' || colon == from) throw nameViolation(a, from, colon, end);
-        String name = HeadNames.of(a, from, colon, nameScratch);
         int start = colon + 1;
         while (start < end && (a[start] == ' ' || a[start] == '\t')) start++;
-        int last = start - 1;                    // the last byte that is not OWS
-        for (int i = start; i < end; i++) {
-            byte b = a[i];
-            if (!Ascii.isFieldValueByte(b)) throw fail(Violation.BAD_FIELD_VALUE, a, from, end, name);
-            if (b != ' ' && b != '\t') last = i;
-        }
-        int stop = last + 1;
+        if (HeadScan.fieldValueEnd(a, start, end) != end) throw fail(Violation.BAD_FIELD_VALUE, a, from, end, "field-value");
+        addField(HeadNames.of(a, from, colon, nameScratch), a, start, end);
+    }
+
+    /** Adds a field whose value, leading OWS skipped, is {@code a[start, end)} less trailing OWS. */
+    private void addField(String name, byte[] a, int start, int end) {
+        int stop = end;
+        while (stop > start && (a[stop - 1] == ' ' || a[stop - 1] == '\t')) stop--;
         String value = stop == start ? "" : new String(a, start, stop - start, StandardCharsets.ISO_8859_1);
         if (headers == null) headers = new Headers(capacity);
         HeadersAccess.addTrusted(headers, name, value);
@@ -257,8 +318,8 @@ final class HeadParser {
         boolean expect = http11 && facts.expect && h.containsToken(FieldName.EXPECT, "100-continue");  // RFC 9110 §10.1.1
         // RFC 9110 §7.8: Upgrade must be listed in Connection, and is ignored in an HTTP/1.0 request
         boolean upgrade = http11 && facts.upgrade && facts.connection && h.containsToken(FieldName.CONNECTION, "upgrade");
-        return new RequestHead(method, new RequestTarget(form, target), version, h, framing,
-                keepAlive(h), expect, upgrade);
+        RequestTarget requestTarget = target == ROOT.raw() ? ROOT : new RequestTarget(form, target);
+        return new RequestHead(method, requestTarget, version, h, framing, keepAlive(h), expect, upgrade);
     }
 
     /** The response head for a request sent with {@code sent}. */

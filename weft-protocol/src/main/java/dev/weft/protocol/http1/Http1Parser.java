@@ -216,12 +216,24 @@ public final class Http1Parser {
         return readLines() ? headEvent() : starved();
     }
 
-    /** Feeds whole lines to the head parser until its section ends (true) or the input does (false). */
+    /**
+     * Feeds the head parser until its section ends (true) or the input does (false): clean field
+     * lines in place through its fast path, any other line whole through HeadLines.
+     */
     private boolean readLines() {
         while (in.hasRemaining()) {
             window();
             int p = in.position();
-            int used = lines.scan(win, p + winOff, winEnd, head.window(), head.tooLong());
+            int from = p + winOff;
+            if (!lines.pending()) {
+                int next = head.fieldLines(win, from, winEnd);
+                if (next != from) {
+                    in.position(p + (next - from));
+                    if (head.done()) return true;
+                    continue;
+                }
+            }
+            int used = lines.scan(win, from, winEnd, head.window(), head.tooLong());
             in.position(p + used);
             if (lines.complete() && head.line(lines.array(), lines.from(), lines.lf())) return true;
         }

@@ -68,6 +68,13 @@ class ParserLimitsTest {
         assertEquals(REQUEST_LINE_TOO_LONG, e.violation());
     }
 
+    @Test  // Http1Limits: the largest limits mean "no practical limit", not an overflow
+    void maximalLimitsDoNotOverflow() {
+        var huge = new Http1Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+        assertEquals(Vectors.get("/", "host", "x"),
+            Feed.events(() -> new Http1Parser(Role.SERVER, huge), Vectors.bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), false).getFirst());
+    }
+
     @Test  // RFC 9112 §2.2: empty lines before the request-line count toward the line limit
     void leadingEmptyLinesCountTowardTheLineLimit() {
         String line = startLine(Role.SERVER, 60);                 // 62 with its CRLF; the budget is 64 + 2

@@ -208,6 +208,25 @@ class ParserUsageTest {
     }
 
     @Test
+    void chunkFramingAcrossStagedCopiesOfADirectBufferWorks() {
+        var wire = new StringBuilder("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var expected = new StringBuilder();
+        for (int i = 0; i < 1500; i++) {
+            String piece = Integer.toString(i, 36);
+            wire.append(Integer.toHexString(piece.length())).append(";n=").append(i % 7).append("\r\n").append(piece).append("\r\n");
+            expected.append(piece);
+        }
+        wire.append("0\r\nX-Done: yes\r\n\r\n");
+        byte[] bytes = Vectors.bytes(wire.toString());
+        var limits = Http1Limits.DEFAULTS.withMaxChunkExtensionBytes(1 << 20);
+        for (List<byte[]> chunks : List.of(List.of(bytes), Splits.at(bytes, 4096, 8191, 8200, 12000))) {
+            var events = Events.coalesceBodies(Feed.all(new Http1Parser(Role.SERVER, limits), chunks, false, Feed.Buffers.DIRECT));
+            assertEquals(Events.data(expected.toString()), events.get(1));
+            assertEquals(new EndOfMessage(dev.weft.protocol.http.Headers.of("x-done", "yes")), events.get(2));
+        }
+    }
+
+    @Test
     void bodiesSpanningReadsArriveInPieces() {
         byte[] wire = Vectors.bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789");
         var events = Feed.all(server(), Splits.at(wire, wire.length - 7, wire.length - 3));
