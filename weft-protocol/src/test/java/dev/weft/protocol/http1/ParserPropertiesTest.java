@@ -57,6 +57,24 @@ class ParserPropertiesTest {
         runExpectingOnlyPeerViolations(v.parser(), wire, end, cuts);
     }
 
+    @Property(tries = 1500)
+    void wholeAndByteByByteAgreeOnMutatedVectors(@ForAll("vectors") Vector v, @ForAll("mutations") List<Mutation> mutations,
+                                                 @ForAll boolean end) {
+        byte[] wire = v.wire();
+        for (Mutation m : mutations) wire = mutate(wire, m);
+        // whole, the fast path takes every clean field line; byte by byte, every line goes the careful way
+        assertEquals(outcome(v.parser(), List.of(wire), end), outcome(v.parser(), Splits.byteByByte(wire), end));
+    }
+
+    /** The coalesced events, or the violation that ended the run. */
+    private static Object outcome(Http1Parser parser, List<byte[]> chunks, boolean end) {
+        try {
+            return Events.coalesceBodies(Feed.run(parser, chunks, end, Feed.Buffers.HEAP).events());
+        } catch (PeerViolation e) {
+            return e.violation();
+        }
+    }
+
     private static Http1Parser parser(Role role) {
         var parser = new Http1Parser(role, Http1Limits.DEFAULTS);
         if (role == Role.CLIENT) {
