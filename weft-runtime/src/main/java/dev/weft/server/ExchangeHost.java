@@ -24,7 +24,13 @@ interface ExchangeHost {
     /** The exchange has a reply (a response or a started stream): write it when its turn comes. */
     void replyReady(HttpExchange exchange);
 
-    /** The exchange's body reader wants bytes (first read, or resumed): parse on, send 100 if due. */
+    /**
+     * The exchange's body is asked for, for the first time, by a reader that takes at most
+     * {@code maxBytes}: set the parser's body limit, send 100 Continue if due, parse on.
+     */
+    void readingStarted(HttpExchange exchange, long maxBytes);
+
+    /** The exchange's body reader resumed after a pause: parse on. */
     void bodyWanted(HttpExchange exchange);
 
     /** A piece of a streamed body, for the exchange whose response is being written now. */

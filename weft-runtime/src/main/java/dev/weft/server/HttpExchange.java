@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Who answers is settled once, by a compare-and-set on {@code claim} that any thread may
  *       race for: the application ({@link #reply}, {@link #stream}) or the server itself (a
  *       deadline, a violation, a client that left). The loser of an application-versus-server race
- *       is a no-op; a second application claim is a bug (UsageViolation).</li>
+ *       is a no-op. Separately, the application may answer only once ({@code answered}): a second
+ *       answer is a bug (UsageViolation), even when the first one no longer counted.</li>
  *   <li>Everything else moves on the loop: the {@link Reply} state (the connection writes replies
  *       in request order, see {@link ExchangeHost#replyReady}), the {@link BodyState} of the
  *       request body, the cancel actions.</li>
@@ -59,6 +60,7 @@ final class HttpExchange implements Exchange {
     private final long startNanos;
     @SuppressWarnings("unused") private volatile int claim;        // via CLAIM
     private final AtomicBoolean bodyClaimed = new AtomicBoolean();
+    private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean open = true;
     private volatile RequestContext context;
     private volatile Thread handlerThread;  // the thread running a handler or callback of ours now
@@ -69,7 +71,10 @@ final class HttpExchange implements Exchange {
     private BodyState body;
     private BodyReader reader;
     private List<Runnable> cancelActions = List.of();
-    boolean continueDue;                    // the connection's: 100 Continue owed once this is first in line
+    // the connection's, loop-only
+    boolean keepAlive;                      // the request allows another after it (RFC 9112 §9.3)
+    boolean continueDue;                    // 100 Continue owed once the body is wanted and this is first in line
+    boolean mustClose;                      // its unread body cannot be skipped: close after the response
 
     HttpExchange(ExchangeHost host, Request request, long startNanos) {
         this.host = host;
@@ -80,12 +85,22 @@ final class HttpExchange implements Exchange {
         request.attach(this);
     }
 
-    @Override public Request request() { return request; }
+    @Override public Request request() {
+        capture();
+        return request;
+    }
 
-    @Override public boolean isOpen() { return open; }
+    /** The request, for the server's own use (no context capture). */
+    Request req() { return request; }
+
+    @Override public boolean isOpen() {
+        capture();
+        return open;
+    }
 
     @Override public void reply(Response response) {
         capture();
+        answerOnce();
         if (!claim(APP)) return;
         host.execute(() -> {
             if (reply != Reply.Flat.AWAITING) return;         // cancelled while the task was queued
@@ -97,6 +112,7 @@ final class HttpExchange implements Exchange {
     @Override public ResponseStream stream(Status status, Headers headers) {
         capture();
         var stream = new ExchangeStream(this, host, new Response(status, headers, ByteBuffer.allocate(0)));
+        answerOnce();
         if (!claim(APP)) {
             stream.cancelled();
             return stream;
@@ -145,7 +161,7 @@ final class HttpExchange implements Exchange {
             }
             case UNREAD -> {
                 body = BodyState.WANTED;
-                host.bodyWanted(this);
+                host.readingStarted(this, r.maxBytes());
             }
             case FAILED -> runGuarded(() -> r.onFailure(new IOException("the request body failed before it was read")));
             default -> runGuarded(() -> r.onFailure(new IOException("the request body was " + body + " before it was read")));
@@ -173,6 +189,7 @@ final class HttpExchange implements Exchange {
 
     void deliverEnd(Headers trailers) {
         BodyState was = body;
+        if (was == BodyState.NONE) return;                    // no body: a later readBody ends at once
         body = BodyState.ENDED;
         if (was != BodyState.DRAINING && reader != null) runGuarded(() -> reader.onEnd(trailers));
     }
@@ -189,6 +206,13 @@ final class HttpExchange implements Exchange {
         reply = new Reply.Ready(response);
         host.replyReady(this);
         return true;
+    }
+
+    /** A response with a {@link BodyWriter} is about to be written: it is sent as this stream. */
+    ExchangeStream streamInstead(Response response) {
+        var stream = new ExchangeStream(this, host, new Response(response.status(), response.headers(), response.body()));
+        reply = new Reply.Streaming(stream);
+        return stream;
     }
 
     /** The reply has been handed to the connection in full. */
@@ -246,16 +270,12 @@ final class HttpExchange implements Exchange {
 
     RequestContext context() { return context; }
 
-    private boolean claim(int who) {
-        if (CLAIM.compareAndSet(this, FREE, who)) return true;
-        if (who == APP && (int) CLAIM.getVolatile(this) == APP) {
-            throw new UsageViolation("this exchange was already answered: " + request);
-        }
-        return false;
+    /** The application answers once, whether or not its answer still counts (step 1 above). */
+    private void answerOnce() {
+        if (!answered.compareAndSet(false, true)) throw new UsageViolation("this exchange was already answered: " + request);
     }
 
-    /** Who answered: true when it was the application (not the server on its own). */
-    boolean answeredByApp() { return (int) CLAIM.getVolatile(this) == APP; }
+    private boolean claim(int who) { return CLAIM.compareAndSet(this, FREE, who); }
 
     @Override public String toString() { return "exchange " + request; }
 }

@@ -63,6 +63,8 @@ final class FakeHost implements ExchangeHost, AutoCloseable {
 
     @Override public void replyReady(HttpExchange exchange) { replies.add(exchange); }
 
+    @Override public void readingStarted(HttpExchange exchange, long maxBytes) { bodyWanted(exchange); }
+
     @Override public void bodyWanted(HttpExchange exchange) {
         wanted.add(exchange);
         onWanted.accept(exchange);
