@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a pipelined response waits for the ones before it). Readiness is the connection's writability
  * as last seen by the loop ({@code writable}), and'ed with a bound on bytes still in tasks
  * ({@code inTransit} below the high-water mark), so a producer on another thread is held back
- * before the loop has even seen its writes.
+ * before the loop has even seen its writes. A producer that heeds readiness therefore holds at most
+ * about twice the high-water mark: the connection's queue up to the mark, and as much in tasks.
  *
  * <p>Order: a call made on the loop runs at once only when no task of this stream is queued
  * ({@code queued} is zero); otherwise it queues behind them, so a close() on the loop can never
@@ -98,10 +99,9 @@ final class ExchangeStream implements ResponseStream {
     }
 
     @Override public void abort() {
-        closing = true;
+        if (!open) return;
+        open = false;                                           // later writes fail at once, not throw
         run(() -> {
-            if (!open) return;
-            open = false;
             failWaiting();
             if (attached) host.abortBody(exchange);
             else exchange.cancel(gone());

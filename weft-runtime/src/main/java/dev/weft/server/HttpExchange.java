@@ -132,6 +132,7 @@ final class HttpExchange implements Exchange {
     }
 
     @Override public void resumeBody() {
+        capture();
         host.execute(() -> {
             if (body != BodyState.PAUSED) return;
             body = BodyState.WANTED;

@@ -52,7 +52,7 @@ public final class Server implements AutoCloseable {
     private State state = State.NEW;
     private EventLoopGroup group;
     private Listener listener;
-    private List<ServerLoop> loops = List.of();
+    private volatile List<ServerLoop> loops = List.of();
 
     private Server(Builder b) {
         this.settings = b.copy();
@@ -97,10 +97,7 @@ public final class Server implements AutoCloseable {
 
     /** A snapshot of the counters, per loop and summed (see {@link ServerCounters}). */
     public ServerCounters counters() {
-        List<ServerLoop> ls;
-        synchronized (this) {
-            ls = loops;
-        }
+        List<ServerLoop> ls = loops;
         var perLoop = new ArrayList<ServerCounters.Counts>(ls.size());
         var stats = new ArrayList<ServerStats>(ls.size());
         for (ServerLoop l : ls) {

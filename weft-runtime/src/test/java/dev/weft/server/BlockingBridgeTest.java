@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -101,10 +100,10 @@ class BlockingBridgeTest {
         Thread writer = Thread.ofVirtual().start(() -> {
             try (OutputStream out = stream.outputStream()) {
                 out.write(body);
-                done.complete(null);
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
+            done.complete(null);
         });
         awaitParked(writer);
         assertEquals(StreamOutputStream.BUFFER, host.writtenBytes().length, "held back after one piece");
@@ -146,6 +145,4 @@ class BlockingBridgeTest {
         for (int i = 0; i < 500 && t.getState() != Thread.State.WAITING; i++) Thread.sleep(10);
         assertEquals(Thread.State.WAITING, t.getState());
     }
-
-    static byte[] copy(byte[] b) { return Arrays.copyOf(b, b.length); }
 }

@@ -183,6 +183,36 @@ class ServerBehaviourTest {
         }
     }
 
+    @Test void continueIsSentOnlyWhenTheHandlerAsksForTheBody() throws Exception {
+        var parked = new CompletableFuture<Exchange>();
+        try (var server = Server.builder().port(0).loops(1)
+                .post("/later", (Handler.Async) (req, ex) -> parked.complete(ex))
+                .start();
+             var wire = Wire.connect(server.address())) {
+            wire.send("POST /later HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            Exchange ex = parked.get(10, TimeUnit.SECONDS);
+            Thread.sleep(100);                                                    // state, not speed: nothing was sent
+            assertEquals(0, wire.socket.getInputStream().available(), "no 100 before the body is asked for");
+            Handler.buffered((req, e) -> e.reply(Response.ok("read " + req.bodyText()))).handle(ex.request(), ex);
+            assertEquals(100, wire.read().status());
+            wire.send("hello");
+            assertEquals("read hello", wire.read().text());
+        }
+    }
+
+    @Test void sharedGroupOutlivesTheServer() throws Exception {
+        try (var group = dev.weft.loop.EventLoopGroup.start(dev.weft.loop.LoopConfig.defaults().withLoops(1))) {
+            var server = Server.builder().port(0).group(group)
+                    .get("/x", (Handler.Async) (req, ex) -> ex.reply(Response.ok("x"))).start();
+            assertEquals("x", get(server, "/x"));
+            assertEquals(1, server.info().loops());
+            server.close();
+            var ran = new CompletableFuture<Boolean>();
+            group.next().execute(() -> ran.complete(true));
+            assertTrue(ran.get(5, TimeUnit.SECONDS), "the group still runs");
+        }
+    }
+
     @Test void gracefulStopFinishesInFlightClosesIdleRefusesNew() throws Exception {
         var parked = new CompletableFuture<Exchange>();
         var server = Server.builder().port(0).loops(2)
