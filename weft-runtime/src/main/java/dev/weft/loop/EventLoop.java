@@ -235,8 +235,8 @@ public final class EventLoop implements Executor {
             } catch (Throwable e) {
                 LOG.warn("task threw on " + owner.getName(), e);
             }
+            counters.taskRan();       // per task, so a later task sees every earlier one counted
         }
-        if (ran > 0) counters.addTasksRun(ran);
         return ran;
     }
 }

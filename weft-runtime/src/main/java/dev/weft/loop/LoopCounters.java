@@ -81,9 +81,9 @@ public final class LoopCounters {
         BACKOFFS.setOpaque(this, acceptBackoffs + 1);
     }
 
-    void addTasksRun(int n) {
+    void taskRan() {
         assertOwner();
-        TASKS.setOpaque(this, tasksRun + n);
+        TASKS.setOpaque(this, tasksRun + 1);
     }
 
     @Override

@@ -116,6 +116,7 @@ public final class Connection {
     /** Any thread. */
     public InetSocketAddress remoteAddress() { return remoteAddress; }
 
+    /** Any thread. */
     public InetSocketAddress localAddress() { return localAddress; }
 
     /**
@@ -134,6 +135,7 @@ public final class Connection {
      * buffers (returned to the pool once sent), {@code write(ByteBuffer)} queues by reference.
      */
     public ByteSink sink() {
+        assertInLoop();
         if (sink == null) sink = new Sink();
         return sink;
     }
@@ -156,10 +158,16 @@ public final class Connection {
         afterWrite(n);
     }
 
-    public long pendingBytes() { return writes == null ? 0 : writes.pending(); }
+    public long pendingBytes() {
+        assertInLoop();
+        return writes == null ? 0 : writes.pending();
+    }
 
     /** Below the high-water mark; once above it, false until pending output falls to the low one. */
-    public boolean isWritable() { return !unwritable; }
+    public boolean isWritable() {
+        assertInLoop();
+        return !unwritable;
+    }
 
     /** Stops reading (backpressure toward the peer). */
     public void suspendRead() {
@@ -182,7 +190,10 @@ public final class Connection {
         }
     }
 
-    public boolean isReadSuspended() { return readSuspended; }
+    public boolean isReadSuspended() {
+        assertInLoop();
+        return readSuspended;
+    }
 
     /**
      * Flushes what is queued, shuts the output (FIN), then closes once flushed (bounded by the
@@ -208,9 +219,15 @@ public final class Connection {
     public boolean isOpen() { return open; }
 
     /** Why it closed, if not orderly: an I/O error, a {@link WriteStalled}, a handler's exception. */
-    public Optional<Throwable> failure() { return Optional.ofNullable(failure); }
+    public Optional<Throwable> failure() {
+        assertInLoop();
+        return Optional.ofNullable(failure);
+    }
 
-    /** Any thread: runs {@code task} on this connection's loop, right away if already on it. */
+    /**
+     * Any thread: runs {@code task} on this connection's loop, right away if already on it.
+     * @throws java.util.concurrent.RejectedExecutionException if the loop's inbox is full or it shut down
+     */
     public void execute(Runnable task) {
         if (loop.inLoop()) task.run();
         else loop.execute(task);

@@ -31,7 +31,8 @@ public interface ConnectionHandler {
      * can; bytes you leave in it stay with the connection and come back first in the next
      * {@code onRead} (on the next readable event, or right after {@link Connection#resumeRead()}
      * if bytes are left). While the handler leaves bytes unconsumed the connection holds the
-     * buffer; otherwise it goes back to the pool at once. Do not keep {@code in} after returning.
+     * buffer; otherwise it goes back to the pool at once. Do not keep {@code in} after returning,
+     * and never queue it itself with {@code write(in)}: copy it ({@code sink().write(byte[])}).
      */
     void onRead(Connection c, ByteBuffer in);
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -127,7 +128,8 @@ public final class Listener implements AutoCloseable {
 
     /**
      * Any thread: stops accepting and releases the port; connections already accepted stay.
-     * Waits (up to 5 s) for the loops to close their sockets, unless called on one of them.
+     * Called off the loops, it returns once the port is free (waiting up to 5 s); called on a
+     * loop, it cannot wait, and the port is free once the loops have polled again.
      */
     @Override
     public void close() {
@@ -153,10 +155,36 @@ public final class Listener implements AutoCloseable {
         }
         if (onLoop) return;
         try {
-            if (!done.await(5, TimeUnit.SECONDS)) LOG.warn("listener sockets not closed within 5 s");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            if (!done.await(5, TimeUnit.SECONDS) || !awaitReleased(deadline)) {
+                LOG.warn(this + ": sockets not released within 5 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A channel closed while registered stays open (still listening) until its selector drops
+     * the cancelled key at the start of its next select; only then does the JDK close the file
+     * descriptor. So: wait until each channel is deregistered (that select has begun), then for
+     * one task on its loop, which runs after that select returned, and so after the close.
+     */
+    private boolean awaitReleased(long deadline) throws InterruptedException {
+        for (var acceptor : acceptors) {
+            while (acceptor.channel.isRegistered()) {
+                if (System.nanoTime() > deadline) return false;
+                LockSupport.parkNanos(50_000);
+            }
+            var ran = new CountDownLatch(1);
+            try {
+                acceptor.loop.execute(ran::countDown);
+            } catch (RejectedExecutionException e) {
+                continue;                                   // the loop ended, and its poller with it
+            }
+            if (!ran.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) return false;
+        }
+        return true;
     }
 
     @Override

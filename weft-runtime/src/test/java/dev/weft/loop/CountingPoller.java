@@ -6,11 +6,11 @@ import dev.weft.loop.spi.Registration;
 import java.nio.channels.SelectableChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Wraps a poller and counts {@link #wakeup()} calls and blocking polls: the test hook for "few wakeups". */
+/** Wraps a poller and counts {@link #wakeup()} calls and shows when the loop sleeps: the test hook for "few wakeups". */
 final class CountingPoller implements Poller {
     private final Poller delegate;
     final AtomicInteger wakeups = new AtomicInteger();
-    final AtomicInteger sleeps = new AtomicInteger();     // polls that were allowed to block
+    volatile boolean blocking;                             // inside a poll that may block
 
     CountingPoller(Poller delegate) { this.delegate = delegate; }
 
@@ -21,8 +21,12 @@ final class CountingPoller implements Poller {
 
     @Override
     public void poll(long timeoutNanos) {
-        if (timeoutNanos > 0) sleeps.incrementAndGet();
-        delegate.poll(timeoutNanos);
+        blocking = timeoutNanos > 0;
+        try {
+            delegate.poll(timeoutNanos);
+        } finally {
+            blocking = false;
+        }
     }
 
     @Override

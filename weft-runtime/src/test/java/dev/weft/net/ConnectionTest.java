@@ -127,17 +127,22 @@ class ConnectionTest {
         }
     }
 
-    /** A peer that does not read: pending output stays just above the high-water mark. */
+    /**
+     * A peer that does not read: pending output stays just above the high-water mark. The
+     * producer writes until the kernel's buffers are full and the connection says stop, then,
+     * once the peer reads, 1 MiB more (through onWritable) and closes.
+     */
     @Test
     void backpressureBoundsPendingOutputAndOnWritableResumesTheProducer() throws IOException {
         int chunk = 8 << 10;
-        int total = 4 << 20;
         var options = ConnectionOptions.defaults();
         var maxPending = new AtomicLong();
         var writableCalls = new AtomicInteger();
         var firstStop = new CompletableFuture<Long>();
+        var totalSent = new CompletableFuture<Long>();
         net.serve(options, () -> new ConnectionHandler() {
-            int sent;
+            long sent;
+            long limit = -1;                                  // set when the first stop comes
 
             @Override
             public void onOpen(Connection c) { produce(c); }
@@ -152,7 +157,7 @@ class ConnectionTest {
             }
 
             private void produce(Connection c) {
-                while (sent < total && c.isWritable()) {
+                while (c.isWritable() && (limit < 0 || sent < limit)) {
                     byte[] bytes = new byte[chunk];
                     for (int i = 0; i < chunk; i++) bytes[i] = (byte) (sent + i);
                     c.write(ByteBuffer.wrap(bytes));
@@ -160,16 +165,22 @@ class ConnectionTest {
                     c.flush();
                     maxPending.accumulateAndGet(c.pendingBytes(), Math::max);
                 }
-                if (!c.isWritable()) firstStop.complete(c.pendingBytes());
-                if (sent == total) c.close();
+                if (!c.isWritable() && limit < 0) {
+                    limit = sent + (1 << 20);
+                    firstStop.complete(c.pendingBytes());
+                }
+                if (limit >= 0 && sent >= limit) {
+                    totalSent.complete(sent);
+                    c.close();
+                }
             }
         });
         try (var peer = AdversePeer.connect(net.address(), 32 << 10)) {
             long pendingAtStop = LoopHarness.await(firstStop);     // the peer has not read a byte yet
             assertTrue(pendingAtStop >= options.highWaterMark(), "stopped at the high-water mark");
             var body = peer.readToEnd();                            // now read it all
-            assertEquals(total, body.length);
-            for (int i = 0; i < total; i += 4099) assertEquals((byte) i, body[i], "byte " + i);
+            assertEquals((long) LoopHarness.await(totalSent), body.length);
+            for (int i = 0; i < body.length; i += 4099) assertEquals((byte) i, body[i], "byte " + i);
         }
         assertTrue(maxPending.get() < options.highWaterMark() + chunk, "max pending " + maxPending.get());
         assertTrue(writableCalls.get() >= 1, "onWritable after the peer read");
@@ -182,7 +193,8 @@ class ConnectionTest {
         net.serve(options, () -> new ConnectionHandler() {
             @Override
             public void onOpen(Connection c) {
-                c.write(ByteBuffer.allocate(16 << 20));            // far more than the socket buffers hold
+                byte[] mebibyte = new byte[1 << 20];
+                for (int i = 0; i < 64; i++) c.write(ByteBuffer.wrap(mebibyte));   // 64 MiB: more than any kernel buffers
                 c.flush();
             }
 
