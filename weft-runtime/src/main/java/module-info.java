@@ -2,5 +2,8 @@
 module weft {
     requires transitive weft.protocol;
 
+    exports dev.weft.loop;
+    exports dev.weft.loop.spi;
+    exports dev.weft.net;
     exports dev.weft.server;
 }
