@@ -4,11 +4,9 @@ import dev.weft.loop.Timer;
 import dev.weft.net.Connection;
 import dev.weft.net.ConnectionHandler;
 import dev.weft.net.WriteStalled;
-import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.PeerViolation;
 import dev.weft.protocol.http.Status;
 import dev.weft.protocol.http.Version;
-import dev.weft.protocol.http1.BodyFraming;
 import dev.weft.protocol.http1.Http1Event;
 import dev.weft.protocol.http1.Http1Event.EndOfMessage;
 import dev.weft.protocol.http1.Http1Event.RequestHead;
@@ -18,6 +16,7 @@ import dev.weft.protocol.http1.Role;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -70,7 +69,6 @@ final class Http1Connection implements ConnectionHandler {
     private Timer readTimer;
     private Deadline armed;                    // the read deadline the timer is set for; null for none
     private boolean bodyProgress;              // body bytes arrived since the body deadline was armed
-    private boolean inputEnded;
     private boolean draining;
     private ByteBuffer fed;                    // the view of a read buffer the parser was last fed
     private ByteBuffer readBuffer;             // that view while this onRead parses it, else null
@@ -125,11 +123,9 @@ final class Http1Connection implements ConnectionHandler {
         updateDeadline();
     }
 
+    /** EOF: the client has left (theory step 5); what is already queued is still flushed. */
     @Override public void onInputClosed(Connection c) {
-        inputEnded = true;
-        if (!inFlight.isEmpty() || reading != Reading.Await.IDLE) {
-            cancelAll(new IOException("the client closed its side of the connection"));
-        }
+        cancelAll(new IOException("the client closed its side of the connection"));
         c.close();
     }
 
@@ -287,7 +283,7 @@ final class Http1Connection implements ConnectionHandler {
         else readTimer.schedule(timeout(want).toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private java.time.Duration timeout(Deadline d) {
+    private Duration timeout(Deadline d) {
         ServerTimeouts t = core.timeouts();
         return switch (d) {
             case REQUEST_HEAD -> t.requestHead();
