@@ -220,6 +220,9 @@ public final class EventLoop implements Executor {
         }
         poller.poll(timeout);
         WAKEUP_PENDING.setRelease(this, true);
+        // A selector returns at once while its thread's interrupt flag is set: user code that
+        // interrupts a loop thread would make it spin (Netty logs the same case and clears it).
+        if (Thread.interrupted()) LOG.debug(() -> owner.getName() + " was interrupted; flag cleared");
         timers.expire(ticker.nanoTime());
     }
 

@@ -257,6 +257,7 @@ public final class Connection {
         var pool = loop.buffers();
         ByteBuffer buffer = readBuffer;
         readBuffer = null;
+        redeliverQueued = false;          // leftovers go out now, with the new bytes behind them
         if (buffer == null) buffer = pool.acquire();
         else buffer.compact();
         boolean eof = false;
@@ -302,6 +303,7 @@ public final class Connection {
     }
 
     private void redeliver() {
+        if (!redeliverQueued) return;     // a readable event delivered the leftovers first
         redeliverQueued = false;
         if (state != State.OPEN || readSuspended || readBuffer == null) return;
         ByteBuffer buffer = readBuffer;

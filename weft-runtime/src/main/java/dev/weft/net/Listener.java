@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * <p>Accepting drains the backlog in one go (accept until it returns null). If accept fails for
  * lack of file descriptors (EMFILE/ENFILE), the acceptor stops watching OP_ACCEPT for a backoff,
  * 100 ms doubling to 1 s, and the loop keeps serving the connections it has; without the pause a
- * level-triggered selector would report the pending connection again at once, for ever (the
- * busy-spin Netty and Tomcat both had to fix). Each backoff counts in
+ * level-triggered selector would report the pending connection again at once, for ever (Tomcat's
+ * Acceptor backs off the same way; Netty pauses auto-read for a second). Each backoff counts in
  * {@link dev.weft.loop.LoopCounters#acceptBackoffs()}.
  *
  * <p>Each accepted channel is adopted ({@link Connection#adopt}) on its target loop, through

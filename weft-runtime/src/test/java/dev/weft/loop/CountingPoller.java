@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CountingPoller implements Poller {
     private final Poller delegate;
     final AtomicInteger wakeups = new AtomicInteger();
+    final AtomicInteger polls = new AtomicInteger();
     volatile boolean blocking;                             // inside a poll that may block
 
     CountingPoller(Poller delegate) { this.delegate = delegate; }
@@ -21,6 +22,7 @@ final class CountingPoller implements Poller {
 
     @Override
     public void poll(long timeoutNanos) {
+        polls.incrementAndGet();
         blocking = timeoutNanos > 0;
         try {
             delegate.poll(timeoutNanos);

@@ -115,6 +115,20 @@ class EventLoopTest {
         assertTrue(done.await(10, SECONDS));
     }
 
+    /** An interrupted loop thread must not spin: select returns at once while the flag is set. */
+    @Test
+    void anInterruptOnTheLoopThreadIsClearedNotSpunOn() throws Exception {
+        var loop = start(LoopConfig.defaults().withLoops(1));
+        var poller = pollers.getFirst();
+        loop.execute(() -> Thread.currentThread().interrupt());
+        awaitOnLoop(loop);
+        long giveUp = System.nanoTime() + SECONDS.toNanos(10);
+        while (!poller.blocking && System.nanoTime() < giveUp) Thread.onSpinWait();
+        int before = poller.polls.get();
+        assertEquals(Boolean.FALSE, callOnLoop(loop, () -> Thread.currentThread().isInterrupted()));
+        assertTrue(poller.polls.get() - before <= 3, (poller.polls.get() - before) + " polls for one task");
+    }
+
     @Test
     void executeFromTheLoopItselfNeverWakesIt() throws Exception {
         var loop = start(LoopConfig.defaults().withLoops(1));
