@@ -73,6 +73,7 @@ final class Http1Connection implements ConnectionHandler {
     private ByteBuffer fed;                    // the view of a read buffer the parser was last fed
     private ByteBuffer readBuffer;             // that view while this onRead parses it, else null
     private int boundary;                      // its position at the last message boundary
+    private boolean parsePendingQueued;        // a task will pull the events the parser can give now
 
     Http1Connection(ServerCore core) { this.core = core; }
 
@@ -229,7 +230,30 @@ final class Http1Connection implements ConnectionHandler {
     void resumeParsing() {
         if (!canParse()) return;
         updateDeadline();
-        if (readBuffer == null && connection.isReadSuspended()) connection.resumeRead();   // redelivers in a task: no nesting
+        if (readBuffer != null) return;                // inside onRead: its drive loop goes on by itself
+        if (connection.isReadSuspended()) {
+            connection.resumeRead();                   // the kept bytes come back in a task: no nesting
+        } else if (!parsePendingQueued) {
+            // The parser may owe events that need no new bytes: a body that paused on its last
+            // piece still has its EndOfMessage to give, and the peer, having sent everything, is
+            // silent. A task, not a call, since we may be inside batchEnd of an onRead.
+            parsePendingQueued = true;
+            connection.loop().execute(this::parsePending);
+        }
+    }
+
+    private void parsePending() {
+        parsePendingQueued = false;
+        if (!connection.isOpen() || readBuffer != null || !canParse()) return;
+        responses.batchStart();
+        try {
+            drive();
+        } catch (PeerViolation v) {
+            violation(v);
+        } finally {
+            responses.batchEnd();
+        }
+        updateDeadline();
     }
 
     /** The body of the exchange being read is not needed any more: skip it, or give up the connection. */
