@@ -82,7 +82,7 @@ final class Http1Connection implements ConnectionHandler {
     @Override public void onOpen(Connection c) {
         connection = c;
         loop = core.loop(c.loop());
-        parser = new Http1Parser(Role.SERVER, core.limits());
+        parser = new Http1Parser(Role.SERVER, core.limits(), loop.parserScratch);
         responses = new ResponseQueue(this, c, loop, core, inFlight);
         readTimer = c.loop().newTimer(this::onReadDeadline);
         loop.stats.increment(ServerStats.Count.CONNECTIONS_ACCEPTED);

@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import dev.weft.loop.EventLoop;
 import dev.weft.protocol.http1.DateCache;
+import dev.weft.protocol.http1.Http1Parser;
 import dev.weft.protocol.http1.Http1Writer;
 
 import java.util.HashSet;
@@ -16,6 +17,8 @@ final class ServerLoop {
     final EventLoop loop;
     final DateCache dates = new DateCache(System.currentTimeMillis());
     final Http1Writer writer = new Http1Writer(dates);
+    /** The parsers of this loop's connections share one staging area, so idle ones hold none. */
+    final Http1Parser.Scratch parserScratch = new Http1Parser.Scratch();
     final ServerStats stats = new ServerStats();
     final Set<Http1Connection> connections = new HashSet<>();
     boolean stopping;
