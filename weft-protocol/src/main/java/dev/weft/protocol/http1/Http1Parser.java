@@ -152,6 +152,16 @@ public final class Http1Parser {
     }
 
     /**
+     * True between messages with nothing held: no byte of a next head taken, no bytes unparsed,
+     * no failure, no EOF, no response awaited. A parser at rest is as good as a new one, so a
+     * server can lend it to another connection while this one idles (DESIGN rule 3).
+     */
+    public boolean isAtRest() {
+        return state == State.HEAD && failure == null && !eof && !in.hasRemaining() && sentCount == 0
+                && !lines.pending() && head.untouched();
+    }
+
+    /**
      * The peer closed its sending side (EOF). Once the bytes already fed are parsed, this ends an
      * UntilClose body (EndOfMessage), turns a clean message boundary into CLOSED, and anything
      * mid-message into PeerViolation(INCOMPLETE_MESSAGE). Calling it again changes nothing.
