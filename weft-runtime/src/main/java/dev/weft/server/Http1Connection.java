@@ -136,6 +136,8 @@ final class Http1Connection implements ConnectionHandler {
         fed = null;
     }
 
+    boolean holdsParser() { return parser != null; }
+
     /** EOF: the client has left (theory step 5); what is already queued is still flushed. */
     @Override public void onInputClosed(Connection c) {
         cancelAll(new IOException("the client closed its side of the connection"));

@@ -44,6 +44,9 @@ final class ServerLoop {
         if (parsers.size() < MAX_POOLED_PARSERS) parsers.addLast(parser);
     }
 
+    /** How many of this loop's connections hold a parser now: those mid-message, never the idle ones. */
+    long connectionsHoldingParsers() { return connections.stream().filter(Http1Connection::holdsParser).count(); }
+
     /** Refreshes the Date value; called before writing heads (a clock read, and a new string once a second). */
     void tickDate() { dates.update(System.currentTimeMillis()); }
 
