@@ -1,6 +1,9 @@
 package dev.weft.bench;
 
+import dev.weft.bench.load.IdleScenario;
+import dev.weft.bench.load.PlaintextScenario;
 import dev.weft.bench.parse.ParseCommand;
+import dev.weft.bench.peers.ServerCommand;
 
 import java.util.Arrays;
 
@@ -10,6 +13,12 @@ public final class Main {
             usage: weft bench <command> [options]
               parse [--quick] [--forks N] [--warmup N] [--iterations N] [--time S]
                     JMH: Weft's Http1Parser against Netty's HttpRequestDecoder (requests/s, MB/s)
+              server NAME [--port P]
+                    one server in the foreground on 127.0.0.1: weft, netty-epoll, netty-nio, jdk
+              plaintext [--quick] [--servers a,b] [--connections 64,256] [--seconds S] [--rounds R]
+                    wrk against each server in turn (a child JVM each, same JAVA_OPTS)
+              idle [--connections N] [--servers a,b] [--compact-headers both|on|off]
+                    heap and RSS per idle keep-alive connection
             """;
 
     private Main() {}
@@ -20,6 +29,9 @@ public final class Main {
         try {
             switch (command) {
                 case "parse" -> ParseCommand.run(args);
+                case "server" -> ServerCommand.run(args);
+                case "plaintext" -> PlaintextScenario.run(args);
+                case "idle" -> IdleScenario.run(args);
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }

@@ -1,0 +1,153 @@
+package dev.weft.bench.load;
+
+import dev.weft.bench.Args;
+import dev.weft.bench.peers.Peer;
+import dev.weft.bench.report.Figures;
+import dev.weft.bench.report.Machine;
+import dev.weft.bench.report.Progress;
+import dev.weft.bench.report.Results;
+import dev.weft.bench.report.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ./weft bench idle --connections N}: what an idle keep-alive connection costs each server.
+ * Steps, per server and JVM flag set:
+ * <ol>
+ *   <li>start the server as a child JVM; warm its request path with 200 requests on one connection;</li>
+ *   <li>measure it: live heap from {@code jcmd PID GC.class_histogram} (a full GC, then the total of
+ *       what survived) and then RSS from /proc/PID/status VmRSS;</li>
+ *   <li>open N connections from this process, one request each, then leave them idle;</li>
+ *   <li>wait 2 s, measure again; (after - before) / opened is the cost per connection;</li>
+ *   <li>send a second request on every connection, count the answers; close all; stop the server.</li>
+ * </ol>
+ * Client and server are separate processes, so each has its own file-descriptor limit.
+ */
+public final class IdleScenario {
+    /** One server under one set of JVM flags. */
+    record Variant(String server, List<String> jvmOptions) {
+        String label() {
+            return jvmOptions.isEmpty() ? server : server + " " + String.join(" ", jvmOptions);
+        }
+    }
+
+    /** The measurements of one variant. */
+    record Measured(Variant variant, int opened, int failed, int answered, Histogram heapBefore,
+                    Histogram heapAfter, long rssBefore, long rssAfter) {
+        double heapPerConnection() {
+            return (double) (heapAfter.totalBytes() - heapBefore.totalBytes()) / opened;
+        }
+
+        double rssPerConnection() {
+            return (double) (rssAfter - rssBefore) / opened;
+        }
+    }
+
+    static final String COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders";
+    private static final int PARALLEL = 64;
+    private static final int HISTOGRAM_LINES = 15;
+
+    private IdleScenario() {}
+
+    public static void run(Args args) throws Exception {
+        int connections = args.intOption("--connections", 15_000);
+        var servers = args.option("--servers").map(s -> List.of(s.split(","))).orElse(Peer.NAMES);
+        String compact = args.option("--compact-headers").orElse("both");
+        args.finish();
+        var variants = variants(servers, compact);
+        var results = Results.create();
+        String machine = Machine.describe();
+        var progress = new Progress("idle", Duration.ofSeconds(45L * variants.size()));
+        var measured = new ArrayList<Measured>();
+        for (var v : variants) measured.add(measure(v, connections, results, progress));
+        String report = report(measured, connections, machine);
+        System.out.println();
+        System.out.print(report);
+        System.out.println("\nwritten to " + results.write("idle", report));
+    }
+
+    static List<Variant> variants(List<String> servers, String compact) {
+        var variants = new ArrayList<Variant>();
+        for (String s : servers) {
+            if (!compact.equals("on")) variants.add(new Variant(s, List.of()));
+            if (!compact.equals("off")) variants.add(new Variant(s, List.of(COMPACT_HEADERS)));
+        }
+        return variants;
+    }
+
+    private static Measured measure(Variant v, int connections, Results results, Progress progress) throws Exception {
+        progress.say(v.label() + ": starting");
+        try (var child = ServerProcess.start(v.server(), v.jvmOptions(), results.logs())) {
+            warm(child);
+            progress.say(v.label() + ": full GC and heap histogram before");
+            var heapBefore = Histogram.of(child.pid());
+            long rssBefore = rss(child.pid());
+            progress.say(v.label() + ": opening " + connections + " connections");
+            try (var clients = IdleClients.open(child.address(), connections, PARALLEL,
+                    n -> progress.say(v.label() + ": " + n + "/" + connections + " open"))) {
+                Thread.sleep(2000);
+                progress.say(v.label() + ": " + clients.opened() + " open (" + clients.failed() + " failed); GC and histogram");
+                var heapAfter = Histogram.of(child.pid());
+                long rssAfter = rss(child.pid());
+                progress.say(v.label() + ": asking every connection again");
+                int answered = clients.askAgain(PARALLEL);
+                return new Measured(v, clients.opened(), clients.failed(), answered, heapBefore, heapAfter, rssBefore, rssAfter);
+            }
+        }
+    }
+
+    private static void warm(ServerProcess child) throws IOException {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(child.address(), 5000);
+            socket.setSoTimeout(5000);
+            for (int i = 0; i < 200; i++) HttpProbe.exchange(socket, HttpProbe.PLAINTEXT);
+        }
+    }
+
+    /** Resident set size in bytes, from /proc/PID/status ("VmRSS:   123456 kB"). */
+    static long rss(long pid) throws IOException {
+        return parseRss(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+    }
+
+    static long parseRss(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring(6).trim().split("\\s+");
+                if (parts.length == 2 && parts[1].equals("kB")) return Long.parseLong(parts[0]) * 1024;
+            }
+        }
+        throw new IllegalArgumentException("no VmRSS line in kB");
+    }
+
+    static String report(List<Measured> measured, int connections, String machine) {
+        var table = new Table("server and flags", "opened", "answered again", "heap/conn", "RSS/conn",
+                "heap before", "heap after", "RSS before", "RSS after");
+        for (var m : measured) {
+            table.row(m.variant().label(), m.opened() + (m.failed() > 0 ? " (" + m.failed() + " failed)" : ""),
+                    Integer.toString(m.answered()), Figures.bytes(m.heapPerConnection()),
+                    Figures.bytes(m.rssPerConnection()), Figures.bytes(m.heapBefore().totalBytes()),
+                    Figures.bytes(m.heapAfter().totalBytes()), Figures.bytes(m.rssBefore()), Figures.bytes(m.rssAfter()));
+        }
+        var out = new StringBuilder("## idle keep-alive connections (" + connections + " requested)\n\n")
+                .append(machine).append("; load average at the end ").append(Machine.loadAverage()).append("\n\n")
+                .append("heap = live bytes after the full GC that `jcmd PID GC.class_histogram` runs (its Total line); ")
+                .append("RSS = /proc/PID/status VmRSS; both after minus before, divided by the connections opened.\n\n")
+                .append(table.render());
+        for (var m : measured) out.append(growth(m));
+        return out.toString();
+    }
+
+    private static String growth(Measured m) {
+        var table = new Table("class", "instances/conn", "bytes/conn");
+        for (var e : m.heapAfter().growthSince(m.heapBefore(), HISTOGRAM_LINES)) {
+            table.row("`" + e.className().replaceFirst(" \\([\\w.]+@[^)]*\\)$", "") + "`", Figures.oneDecimal((double) e.instances() / m.opened()),
+                    Figures.oneDecimal((double) e.bytes() / m.opened()));
+        }
+        return "\n### where the heap went: " + m.variant().label() + "\n\n" + table.render();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.weft.bench.peers;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A server the harness measures, answering the same endpoints as every other peer:
+ * {@code GET /plaintext} (the 13 bytes "Hello, World!", text/plain) and {@code POST /echo}
+ * (the request body back, as application/octet-stream). Anything else is 404.
+ */
+public interface Peer extends AutoCloseable {
+    /** Names for {@code ./weft bench server NAME}, in the order the scenarios run them. */
+    List<String> NAMES = List.of("netty-epoll", "netty-nio", "jdk");
+
+    byte[] HELLO = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    String name();
+
+    InetSocketAddress address();
+
+    /** Stops accepting and closes every connection; returns once the server's threads are done. */
+    @Override
+    void close();
+
+    /** Starts the named peer on 127.0.0.1:{@code port} (0 picks a free port). */
+    static Peer start(String name, int port) throws IOException, InterruptedException {
+        var address = new InetSocketAddress("127.0.0.1", port);
+        return switch (name) {
+            case "netty-nio" -> NettyServer.start(NettyServer.Transport.NIO, address);
+            case "netty-epoll" -> NettyServer.start(NettyServer.Transport.EPOLL, address);
+            case "jdk" -> JdkServer.start(address);
+            default -> throw new IllegalArgumentException("unknown server " + name + "; one of " + NAMES);
+        };
+    }
+}
