@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * {@code ./weft bench parse}: runs {@link ParseBenchmark} through JMH's Runner API and prints
- * the requests/s and MB/s table. The default (1 fork, 3 warm-up iterations of 1 s, 5 measured
- * iterations of 2 s, 8 benchmarks) takes about 2.5 minutes.
+ * the requests/s and MB/s table. The default (1 fork, 3 warm-up and 5 measured iterations of 1 s,
+ * 16 benchmarks: 2 parsers x 2 inputs x 2 buffer kinds x 1 or 16 pipelined) takes about 2.5
+ * minutes; {@code --quick} (1 + 2 iterations) about 1.
  */
 public final class ParseCommand {
     private ParseCommand() {}
@@ -22,9 +23,9 @@ public final class ParseCommand {
     public static void run(Args args) throws RunnerException {
         boolean quick = args.flag("--quick");
         int forks = args.intOption("--forks", 1);
-        int warmups = args.intOption("--warmup", quick ? 2 : 3);
-        int iterations = args.intOption("--iterations", quick ? 3 : 5);
-        int seconds = args.intOption("--time", quick ? 1 : 2);
+        int warmups = args.intOption("--warmup", quick ? 1 : 3);
+        int iterations = args.intOption("--iterations", quick ? 2 : 5);
+        int seconds = args.intOption("--time", 1);
         args.finish();
         var options = new OptionsBuilder()
                 .include(ParseBenchmark.class.getName())
@@ -48,7 +49,8 @@ public final class ParseCommand {
             String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
             var primary = r.getPrimaryResult();
             scores.add(new ParseReport.Score(method, Requests.valueOf(params.getParam("input")),
-                    Integer.parseInt(params.getParam("pipelined")), primary.getScore(), primary.getScoreError()));
+                    Integer.parseInt(params.getParam("pipelined")), params.getParam("buffer"),
+                    primary.getScore(), primary.getScoreError()));
         }
         return scores;
     }

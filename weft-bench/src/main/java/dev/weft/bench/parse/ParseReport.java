@@ -17,7 +17,7 @@ public final class ParseReport {
     public static final String PEER = "netty";
 
     /** One JMH result: {@code parser} is the benchmark method's name. */
-    public record Score(String parser, Requests input, int pipelined, double opsPerSecond, double error) {
+    public record Score(String parser, Requests input, int pipelined, String buffer, double opsPerSecond, double error) {
         public double requestsPerSecond() {
             return opsPerSecond * pipelined;
         }
@@ -30,9 +30,9 @@ public final class ParseReport {
     private ParseReport() {}
 
     public static Table table(List<Score> scores) {
-        var table = new Table("parser", "input", "requests per buffer", "requests/s", "MB/s", "error", "vs netty");
+        var table = new Table("parser", "input", "buffer", "requests per buffer", "requests/s", "MB/s", "error", "vs netty");
         var ordered = scores.stream()
-                .sorted(Comparator.comparing(Score::input).thenComparingInt(Score::pipelined)
+                .sorted(Comparator.comparing(Score::input).thenComparing(Score::buffer).thenComparingInt(Score::pipelined)
                         .thenComparing(s -> s.parser().equals(PEER) ? 1 : 0))
                 .toList();
         for (var s : ordered) {
@@ -40,7 +40,7 @@ public final class ParseReport {
                     .map(peer -> Figures.ratio(s.opsPerSecond() / peer.opsPerSecond()))
                     .orElse("n/a");
             table.row(s.parser(), s.input().name().toLowerCase() + " (" + s.input().length() + " B)",
-                    Integer.toString(s.pipelined()), Figures.whole(s.requestsPerSecond()),
+                    s.buffer().toLowerCase(), Integer.toString(s.pipelined()), Figures.whole(s.requestsPerSecond()),
                     Figures.oneDecimal(s.megabytesPerSecond()), Figures.spread(s.error(), s.opsPerSecond()), ratio);
         }
         return table;
@@ -48,7 +48,8 @@ public final class ParseReport {
 
     private static Optional<Score> peerOf(Score s, List<Score> scores) {
         return scores.stream()
-                .filter(p -> p.parser().equals(PEER) && p.input() == s.input() && p.pipelined() == s.pipelined())
+                .filter(p -> p.parser().equals(PEER) && p.input() == s.input() && p.pipelined() == s.pipelined()
+                        && p.buffer().equals(s.buffer()))
                 .findFirst();
     }
 }

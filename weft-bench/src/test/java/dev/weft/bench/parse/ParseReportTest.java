@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ParseReportTest {
     @Test
     void convertsOperationsToRequestsAndBytes() {
-        var s = new ParseReport.Score("weft", Requests.MINIMAL, 16, 1000, 10);
+        var s = new ParseReport.Score("weft", Requests.MINIMAL, 16, "DIRECT", 1000, 10);
         assertEquals(16_000, s.requestsPerSecond());
         assertEquals(16_000.0 * 27 / 1e6, s.megabytesPerSecond(), 1e-9);
     }
@@ -18,10 +18,10 @@ class ParseReportTest {
     @Test
     void ratioIsTakenAgainstNettyOnTheSameInputAndPipelining() {
         var rows = ParseReport.table(List.of(
-                new ParseReport.Score("netty", Requests.BROWSER, 1, 100, 1),
-                new ParseReport.Score("weft", Requests.BROWSER, 1, 250, 1),
-                new ParseReport.Score("netty", Requests.BROWSER, 16, 10, 1),
-                new ParseReport.Score("weft", Requests.BROWSER, 16, 30, 1))).render().lines().toList();
+                new ParseReport.Score("netty", Requests.BROWSER, 1, "DIRECT", 100, 1),
+                new ParseReport.Score("weft", Requests.BROWSER, 1, "DIRECT", 250, 1),
+                new ParseReport.Score("netty", Requests.BROWSER, 16, "DIRECT", 10, 1),
+                new ParseReport.Score("weft", Requests.BROWSER, 16, "DIRECT", 30, 1))).render().lines().toList();
         assertEquals(6, rows.size());
         assertTrue(rows.get(2).startsWith("| weft ") && rows.get(2).endsWith(" 2.50x |"), rows.get(2));
         assertTrue(rows.get(3).startsWith("| netty") && rows.get(3).endsWith(" 1.00x |"), rows.get(3));
