@@ -15,8 +15,10 @@ public final class Main {
                     JMH: Weft's Http1Parser against Netty's HttpRequestDecoder (requests/s, MB/s)
               server NAME [--port P]
                     one server in the foreground on 127.0.0.1: weft, netty-epoll, netty-nio, jdk
-              plaintext [--quick] [--servers a,b] [--connections 64,256] [--seconds S] [--rounds R]
-                    wrk against each server in turn (a child JVM each, same JAVA_OPTS)
+              plaintext [--quick] [--pipelined] [--servers a,b] [--connections 64,256] [--seconds S] [--rounds R]
+                    wrk GET /plaintext against each server in turn (a child JVM each, same JAVA_OPTS)
+              echo [same options]
+                    wrk POST /echo with a 4 KiB body
               idle [--connections N] [--servers a,b] [--compact-headers both|on|off]
                     heap and RSS per idle keep-alive connection
             """;
@@ -30,7 +32,8 @@ public final class Main {
             switch (command) {
                 case "parse" -> ParseCommand.run(args);
                 case "server" -> ServerCommand.run(args);
-                case "plaintext" -> PlaintextScenario.run(args);
+                case "plaintext" -> PlaintextScenario.run(args, false);
+                case "echo" -> PlaintextScenario.run(args, true);
                 case "idle" -> IdleScenario.run(args);
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);

@@ -35,9 +35,11 @@ public final class Figures {
         return String.format(Locale.ROOT, "%.1f MiB", value / (1024 * 1024));
     }
 
-    /** A latency held in microseconds: {@code 850 µs} or {@code 12.34 ms}. */
+    /** A latency held in microseconds: {@code 850 µs}, {@code 12.34 ms} or {@code 1.46 s}. */
     public static String micros(double micros) {
+        if (Double.isNaN(micros)) return "n/a";
         if (micros < 1000) return String.format(Locale.ROOT, "%.0f µs", micros);
-        return String.format(Locale.ROOT, "%.2f ms", micros / 1000);
+        if (micros < 1e6) return String.format(Locale.ROOT, "%.2f ms", micros / 1000);
+        return String.format(Locale.ROOT, "%.2f s", micros / 1e6);
     }
 }

@@ -58,8 +58,8 @@ class ParsingTest {
 
     @Test
     void medianAndSpread() {
-        assertEquals(2, PlaintextScenario.median(new double[] {3, 1, 2}));
-        assertEquals(2.5, PlaintextScenario.median(new double[] {4, 1}));
-        assertEquals("20.0%", PlaintextScenario.spread(new double[] {90, 110, 100}));
+        assertEquals(2, LoadScenario.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, LoadScenario.median(new double[] {4, 1}));
+        assertEquals("20.0%", LoadScenario.spread(new double[] {90, 110, 100}));
     }
 }

@@ -39,6 +39,7 @@ class TableTest {
         assertEquals("3.5 KiB", Figures.bytes(3584));
         assertEquals("850 µs", Figures.micros(850));
         assertEquals("12.34 ms", Figures.micros(12_340));
+        assertEquals("1.46 s", Figures.micros(1_460_000));
         assertEquals("±2.5%", Figures.spread(2.5, 100));
         assertEquals("2.14x", Figures.ratio(2.138));
     }
