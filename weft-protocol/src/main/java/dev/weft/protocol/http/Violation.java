@@ -41,6 +41,7 @@ public enum Violation {
     BAD_CHUNK_SIZE(Status.BAD_REQUEST, "RFC 9112 §7.1"),
     CHUNK_SIZE_OVERFLOW(Status.BAD_REQUEST, "RFC 9112 §7.1"),
     BAD_CHUNK_END(Status.BAD_REQUEST, "RFC 9112 §7.1"),
+    BAD_CHUNK_EXTENSION(Status.BAD_REQUEST, "RFC 9112 §7.1.1"),
     // -- message sequence --
     INCOMPLETE_MESSAGE(Status.BAD_REQUEST, "RFC 9112 §8"),
     UNEXPECTED_RESPONSE(Status.BAD_GATEWAY, "RFC 9112 §9.3");
