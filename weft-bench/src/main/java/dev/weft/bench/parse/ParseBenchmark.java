@@ -1,5 +1,9 @@
 package dev.weft.bench.parse;
 
+import dev.weft.protocol.http1.Http1Event;
+import dev.weft.protocol.http1.Http1Limits;
+import dev.weft.protocol.http1.Http1Parser;
+import dev.weft.protocol.http1.Role;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -12,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,17 +45,43 @@ public class ParseBenchmark {
     @Param({"DIRECT", "HEAP"})
     public Memory buffer;
 
+    private ByteBuffer weftBytes;
+    private Http1Parser weft;
     private ByteBuf nettyBytes;
     private NettyDecoder netty;
 
     @Setup
     public void setUp() throws Exception {
         byte[] wire = input.pipelined(pipelined);
+        weftBytes = (buffer == Memory.DIRECT ? ByteBuffer.allocateDirect(wire.length) : ByteBuffer.allocate(wire.length))
+                .put(wire).flip();
+        weft = new Http1Parser(Role.SERVER, Http1Limits.DEFAULTS);
+        var check = new Blackhole(BLACKHOLE_CHALLENGE);
+        int parsed = weft(check);
+        if (parsed != pipelined) throw new IllegalStateException("Weft parsed " + parsed + " of " + pipelined);
         nettyBytes = (buffer == Memory.DIRECT ? Unpooled.directBuffer(wire.length) : Unpooled.buffer(wire.length))
                 .writeBytes(wire);
         netty = new NettyDecoder();
-        int seen = netty.decodeAll(nettyBytes.readerIndex(0), new Blackhole(BLACKHOLE_CHALLENGE));
+        int seen = netty.decodeAll(nettyBytes.readerIndex(0), check);
         if (seen != pipelined) throw new IllegalStateException("Netty decoded " + seen + " of " + pipelined);
+    }
+
+    /** Feeds the whole buffer and pulls events until the parser has consumed every byte. */
+    @Benchmark
+    public int weft(Blackhole sink) {
+        weftBytes.clear();
+        weft.feed(weftBytes);
+        int requests = 0;
+        for (;;) {
+            Http1Event event = weft.next();
+            switch (event) {
+                case Http1Event.RequestHead _ -> requests++;
+                case Http1Event.Body _, Http1Event.EndOfMessage _ -> { }
+                case Http1Event.Signal.NEED_MORE -> { return requests; }
+                case Http1Event.Signal _, Http1Event.ResponseHead _ -> throw new IllegalStateException("unexpected " + event);
+            }
+            sink.consume(event);
+        }
     }
 
     @Benchmark
