@@ -1,6 +1,5 @@
 package dev.weft.bench.peers;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -11,7 +10,7 @@ import java.util.List;
  */
 public interface Peer extends AutoCloseable {
     /** Names for {@code ./weft bench server NAME}, in the order the scenarios run them. */
-    List<String> NAMES = List.of("netty-epoll", "netty-nio", "jdk");
+    List<String> NAMES = List.of("netty-epoll", "netty-nio", "jetty", "jdk");
 
     byte[] HELLO = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -24,12 +23,13 @@ public interface Peer extends AutoCloseable {
     void close();
 
     /** Starts the named peer on 127.0.0.1:{@code port} (0 picks a free port). */
-    static Peer start(String name, int port) throws IOException, InterruptedException {
+    static Peer start(String name, int port) throws Exception {
         var address = new InetSocketAddress("127.0.0.1", port);
         return switch (name) {
             case "netty-nio" -> NettyServer.start(NettyServer.Transport.NIO, address);
             case "netty-epoll" -> NettyServer.start(NettyServer.Transport.EPOLL, address);
             case "jdk" -> JdkServer.start(address);
+            case "jetty" -> JettyServer.start(address);
             default -> throw new IllegalArgumentException("unknown server " + name + "; one of " + NAMES);
         };
     }
