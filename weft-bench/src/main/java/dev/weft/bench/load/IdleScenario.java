@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code ./weft bench idle --connections N}: what an idle keep-alive connection costs each server.
@@ -37,10 +38,11 @@ public final class IdleScenario {
     }
 
     /** The measurements of one variant. */
-    record Measured(Variant variant, int opened, int failed, int answered, Histogram heapBefore,
-                    Histogram heapAfter, long rssBefore, long rssAfter) {
+    record Measured(Variant variant, int opened, int failed, int answered, Optional<Histogram> heapBefore,
+                    Optional<Histogram> heapAfter, long rssBefore, long rssAfter) {
         double heapPerConnection() {
-            return (double) (heapAfter.totalBytes() - heapBefore.totalBytes()) / opened;
+            if (heapBefore.isEmpty() || heapAfter.isEmpty()) return Double.NaN;
+            return (double) (heapAfter.get().totalBytes() - heapBefore.get().totalBytes()) / opened;
         }
 
         double rssPerConnection() {
@@ -74,8 +76,9 @@ public final class IdleScenario {
     static List<Variant> variants(List<String> servers, String compact) {
         var variants = new ArrayList<Variant>();
         for (String s : servers) {
-            if (!compact.equals("on")) variants.add(new Variant(s, List.of()));
-            if (!compact.equals("off")) variants.add(new Variant(s, List.of(COMPACT_HEADERS)));
+            boolean jvm = !s.equals("nginx");
+            if (!compact.equals("on") || !jvm) variants.add(new Variant(s, List.of()));
+            if (!compact.equals("off") && jvm) variants.add(new Variant(s, List.of(COMPACT_HEADERS)));
         }
         return variants;
     }
@@ -85,15 +88,15 @@ public final class IdleScenario {
         try (var child = ServerProcess.start(v.server(), v.jvmOptions(), results.logs())) {
             warm(child);
             progress.say(v.label() + ": full GC and heap histogram before");
-            var heapBefore = Histogram.of(child.pid());
-            long rssBefore = rss(child.pid());
+            var heapBefore = heap(child);
+            long rssBefore = rss(child);
             progress.say(v.label() + ": opening " + connections + " connections");
             try (var clients = IdleClients.open(child.address(), connections, PARALLEL,
                     n -> progress.say(v.label() + ": " + n + "/" + connections + " open"))) {
                 Thread.sleep(2000);
                 progress.say(v.label() + ": " + clients.opened() + " open (" + clients.failed() + " failed); GC and histogram");
-                var heapAfter = Histogram.of(child.pid());
-                long rssAfter = rss(child.pid());
+                var heapAfter = heap(child);
+                long rssAfter = rss(child);
                 progress.say(v.label() + ": asking every connection again");
                 int answered = clients.askAgain(PARALLEL);
                 return new Measured(v, clients.opened(), clients.failed(), answered, heapBefore, heapAfter, rssBefore, rssAfter);
@@ -109,9 +112,16 @@ public final class IdleScenario {
         }
     }
 
-    /** Resident set size in bytes, from /proc/PID/status ("VmRSS:   123456 kB"). */
-    static long rss(long pid) throws IOException {
-        return parseRss(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+    /** The live heap, for a JVM server; nginx has none to report. */
+    private static Optional<Histogram> heap(ServerProcess child) throws IOException, InterruptedException {
+        return child.isJvm() ? Optional.of(Histogram.of(child.pid())) : Optional.empty();
+    }
+
+    /** Resident set size in bytes of the server's processes, from /proc/PID/status ("VmRSS:   123456 kB"). */
+    static long rss(ServerProcess child) throws IOException {
+        long total = 0;
+        for (long pid : child.serverPids()) total += parseRss(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        return total;
     }
 
     static long parseRss(String status) {
@@ -130,21 +140,27 @@ public final class IdleScenario {
         for (var m : measured) {
             table.row(m.variant().label(), m.opened() + (m.failed() > 0 ? " (" + m.failed() + " failed)" : ""),
                     Integer.toString(m.answered()), Figures.bytes(m.heapPerConnection()),
-                    Figures.bytes(m.rssPerConnection()), Figures.bytes(m.heapBefore().totalBytes()),
-                    Figures.bytes(m.heapAfter().totalBytes()), Figures.bytes(m.rssBefore()), Figures.bytes(m.rssAfter()));
+                    Figures.bytes(m.rssPerConnection()), heapTotal(m.heapBefore()), heapTotal(m.heapAfter()),
+                    Figures.bytes(m.rssBefore()), Figures.bytes(m.rssAfter()));
         }
         var out = new StringBuilder("## idle keep-alive connections (" + connections + " requested)\n\n")
                 .append(machine).append("; load average at the end ").append(Machine.loadAverage()).append("\n\n")
                 .append("heap = live bytes after the full GC that `jcmd PID GC.class_histogram` runs (its Total line); ")
                 .append("RSS = /proc/PID/status VmRSS; both after minus before, divided by the connections opened.\n\n")
                 .append(table.render());
-        for (var m : measured) out.append(growth(m));
+        for (var m : measured) {
+            if (m.heapBefore().isPresent() && m.heapAfter().isPresent()) out.append(growth(m, m.heapBefore().get(), m.heapAfter().get()));
+        }
         return out.toString();
     }
 
-    private static String growth(Measured m) {
+    private static String heapTotal(Optional<Histogram> h) {
+        return h.map(x -> Figures.bytes(x.totalBytes())).orElse("n/a");
+    }
+
+    private static String growth(Measured m, Histogram before, Histogram after) {
         var table = new Table("class", "instances/conn", "bytes/conn");
-        for (var e : m.heapAfter().growthSince(m.heapBefore(), HISTOGRAM_LINES)) {
+        for (var e : after.growthSince(before, HISTOGRAM_LINES)) {
             table.row("`" + e.className().replaceFirst(" \\([\\w.]+@[^)]*\\)$", "") + "`", Figures.oneDecimal((double) e.instances() / m.opened()),
                     Figures.oneDecimal((double) e.bytes() / m.opened()));
         }

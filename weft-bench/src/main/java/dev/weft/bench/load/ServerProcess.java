@@ -96,6 +96,17 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether the server itself is this JVM (nginx is a process tree under a JVM that only waits). */
+    public boolean isJvm() {
+        return !name.equals("nginx");
+    }
+
+    /** The processes whose memory is the server's: this JVM, or nginx's master and workers. */
+    public List<Long> serverPids() {
+        if (isJvm()) return List.of(process.pid());
+        return process.descendants().map(ProcessHandle::pid).toList();
+    }
+
     public InetSocketAddress address() {
         return address;
     }
@@ -104,9 +115,21 @@ public final class ServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + address.getPort() + path;
     }
 
-    /** SIGTERM, which runs the server's shutdown hook; SIGKILL if it has not gone in 10 s. */
+    /**
+     * SIGTERM, which runs the server's shutdown hook; SIGKILL if it has not gone in 10 s. Any
+     * process it started (nginx) that outlives it is killed too, so no server is left running.
+     */
     @Override
     public void close() {
+        var children = process.descendants().toList();
+        try {
+            stop();
+        } finally {
+            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private void stop() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs Debian's wrk ({@code wrk --latency}) and reads its report. Installs wrk with apt-get when
- * it is missing and the harness runs as root; otherwise says which command would.
+ * Runs Debian's wrk ({@code wrk --latency}) and reads its report; {@link Debian} installs it when
+ * it is missing.
  */
 public final class Wrk {
     /** One wrk run: requests/s, latency percentiles in microseconds, and the errors wrk counted. */
@@ -77,29 +77,7 @@ public final class Wrk {
     }
 
     static void ensureInstalled() throws IOException, InterruptedException {
-        if (onPath("wrk")) return;
-        boolean root = Integer.valueOf(0).equals(java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"));
-        if (!root || !onPath("apt-get")) {
-            throw new IOException("wrk is not installed; install it with: sudo apt-get install -y wrk");
-        }
-        System.err.println("weft bench: installing wrk (apt-get install -y wrk)");
-        if (aptGet("install", "-y", "-q", "wrk") != 0 && (aptGet("update", "-q") != 0 || aptGet("install", "-y", "-q", "wrk") != 0)) {
-            throw new IOException("apt-get could not install wrk; try: apt-get update && apt-get install -y wrk");
-        }
+        Debian.ensure("wrk", "wrk");
     }
 
-    private static int aptGet(String... args) throws IOException, InterruptedException {
-        var command = new ArrayList<String>(List.of("apt-get"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start().waitFor();
-    }
-
-    static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) return true;
-        }
-        return false;
-    }
 }

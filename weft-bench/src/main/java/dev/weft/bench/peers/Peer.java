@@ -10,7 +10,7 @@ import java.util.List;
  */
 public interface Peer extends AutoCloseable {
     /** Names for {@code ./weft bench server NAME}, in the order the scenarios run them. */
-    List<String> NAMES = List.of("netty-epoll", "netty-nio", "jetty", "jdk");
+    List<String> NAMES = List.of("netty-epoll", "netty-nio", "jetty", "jdk", "nginx");
 
     byte[] HELLO = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -30,6 +30,7 @@ public interface Peer extends AutoCloseable {
             case "netty-epoll" -> NettyServer.start(NettyServer.Transport.EPOLL, address);
             case "jdk" -> JdkServer.start(address);
             case "jetty" -> JettyServer.start(address);
+            case "nginx" -> NginxServer.start(address);
             default -> throw new IllegalArgumentException("unknown server " + name + "; one of " + NAMES);
         };
     }

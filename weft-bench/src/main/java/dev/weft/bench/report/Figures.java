@@ -29,6 +29,7 @@ public final class Figures {
 
     /** Bytes with a binary unit: {@code 812 B}, {@code 3.4 KiB}, {@code 96.0 MiB}. */
     public static String bytes(double value) {
+        if (Double.isNaN(value)) return "n/a";
         double abs = Math.abs(value);
         if (abs < 1024) return String.format(Locale.ROOT, "%.0f B", value);
         if (abs < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", value / 1024);
