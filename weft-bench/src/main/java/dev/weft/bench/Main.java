@@ -1,7 +1,7 @@
 package dev.weft.bench;
 
 import dev.weft.bench.load.IdleScenario;
-import dev.weft.bench.load.PlaintextScenario;
+import dev.weft.bench.load.LoadCommand;
 import dev.weft.bench.parse.ParseCommand;
 import dev.weft.bench.peers.ServerCommand;
 
@@ -13,12 +13,12 @@ public final class Main {
             usage: weft bench <command> [options]
               parse [--quick] [--forks N] [--warmup N] [--iterations N] [--time S]
                     JMH: Weft's Http1Parser against Netty's HttpRequestDecoder (requests/s, MB/s)
-              server NAME [--port P]
-                    one server in the foreground on 127.0.0.1: weft, netty-epoll, netty-nio, jdk
+              server NAME [--port P] [--files DIR]
+                    one server in the foreground on 127.0.0.1: weft, netty-epoll, netty-nio, jetty, jdk, nginx
               plaintext [--quick] [--pipelined] [--servers a,b] [--connections 64,256] [--seconds S] [--rounds R]
                     wrk GET /plaintext against each server in turn (a child JVM each, same JAVA_OPTS)
-              echo [same options]
-                    wrk POST /echo with a 4 KiB body
+              echo [same options]      wrk POST /echo with a 4 KiB body (not nginx: it cannot echo)
+              files [same options]     wrk GET /file/4k.bin and /file/1m.bin
               idle [--connections N] [--servers a,b] [--compact-headers both|on|off]
                     heap and RSS per idle keep-alive connection
             """;
@@ -32,8 +32,9 @@ public final class Main {
             switch (command) {
                 case "parse" -> ParseCommand.run(args);
                 case "server" -> ServerCommand.run(args);
-                case "plaintext" -> PlaintextScenario.run(args, false);
-                case "echo" -> PlaintextScenario.run(args, true);
+                case "plaintext" -> LoadCommand.run(LoadCommand.Kind.PLAINTEXT, args);
+                case "echo" -> LoadCommand.run(LoadCommand.Kind.ECHO, args);
+                case "files" -> LoadCommand.run(LoadCommand.Kind.FILES, args);
                 case "idle" -> IdleScenario.run(args);
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);

@@ -23,9 +23,12 @@ public final class LoadScenario {
     public record Plan(List<String> servers, List<Workload> workloads, int threads, int seconds, int warmupSeconds,
                        int rounds) {
         Duration estimate() {
-            long runs = workloads.stream().mapToLong(w -> w.connections().size()).sum();
-            long perServer = warmupSeconds + 3 + runs * (seconds + 1);
-            return Duration.ofSeconds(perServer * servers.size() * rounds);
+            long total = 0;
+            for (String server : servers) {
+                long runs = workloads.stream().filter(w -> w.supports(server)).mapToLong(w -> w.connections().size()).sum();
+                total += warmupSeconds + 3 + runs * (seconds + 1);
+            }
+            return Duration.ofSeconds(total * rounds);
         }
 
         String describe() {
@@ -50,11 +53,13 @@ public final class LoadScenario {
             for (String server : plan.servers()) {
                 progress.say("round " + round + "/" + plan.rounds() + ": starting " + server);
                 try (var child = ServerProcess.start(server, List.of(), results.logs())) {
-                    var first = plan.workloads().getFirst();
+                    var first = plan.workloads().stream().filter(w -> w.supports(server)).findFirst()
+                            .orElse(Workload.plaintext(List.of(64)));
                     progress.say(server + ": warm-up, " + plan.warmupSeconds() + " s");
                     Wrk.run(child.url(first.path()), plan.threads(), first.connections().getFirst(),
                             plan.warmupSeconds(), first.wrkArguments(scripts));
                     for (var w : plan.workloads()) {
+                        if (!w.supports(server)) continue;
                         for (int c : w.connections()) {
                             progress.say(server + ": " + w.name() + ", " + c + " connections, " + plan.seconds() + " s");
                             var r = Wrk.run(child.url(w.path()), plan.threads(), c, plan.seconds(), w.wrkArguments(scripts));
@@ -67,14 +72,14 @@ public final class LoadScenario {
         return new Runs(runs);
     }
 
-    /** One row per workload, connection count and server; ratios against the first server. */
+    /** One row per workload, connection count and server; ratios against the first server that ran it. */
     public static Table table(Runs runs, Plan plan) {
-        String anchor = plan.servers().getFirst();
         var table = new Table("workload", "connections", "server", "requests/s (median)", "each round", "spread",
-                "p99 (median)", "errors", "vs " + anchor);
+                "p99 (median)", "errors", "vs first row");
         for (var w : plan.workloads()) {
             for (int c : w.connections()) {
-                double anchorRate = median(rates(runs.of(anchor, w, c)));
+                double anchorRate = plan.servers().stream().map(s -> runs.of(s, w, c)).filter(rs -> !rs.isEmpty())
+                        .findFirst().map(rs -> median(rates(rs))).orElse(Double.NaN);
                 for (String server : plan.servers()) {
                     var rs = runs.of(server, w, c);
                     if (rs.isEmpty()) continue;

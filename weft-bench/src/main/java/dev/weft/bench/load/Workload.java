@@ -11,6 +11,16 @@ import java.util.Optional;
  * the connection counts to run it at.
  */
 public record Workload(String name, String path, Optional<String> script, List<Integer> connections) {
+    /** Whether {@code server} can answer this workload at all (stock nginx cannot echo). */
+    public boolean supports(String server) {
+        return !(server.equals("nginx") && path.equals("/echo"));
+    }
+
+    /** GET /file/NAME, a file from the peers' {@code StaticFiles} folder. */
+    public static Workload file(String label, String name, List<Integer> connections) {
+        return new Workload("file " + label, "/file/" + name, Optional.empty(), connections);
+    }
+
     /** Keep-alive GET /plaintext, one request in flight per connection. */
     public static Workload plaintext(List<Integer> connections) {
         return new Workload("plaintext", "/plaintext", Optional.empty(), connections);

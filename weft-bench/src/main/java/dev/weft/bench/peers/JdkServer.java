@@ -2,9 +2,11 @@ package dev.weft.bench.peers;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.SimpleFileServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -13,7 +15,8 @@ import java.util.concurrent.Executors;
  * docs suggest for servers that block. Two of its documented limits (module jdk.httpserver's
  * {@code sun.net.httpserver.*} properties) would skew the idle scenario: it keeps at most 200
  * idle connections and closes those idle for 30 s, so both are raised here before the server
- * class reads them. It is otherwise as shipped.
+ * class reads them. It is otherwise as shipped; files come from the JDK's own
+ * {@link SimpleFileServer#createFileHandler} (JEP 408).
  */
 public final class JdkServer implements Peer {
     private final HttpServer server;
@@ -24,7 +27,7 @@ public final class JdkServer implements Peer {
         this.threads = threads;
     }
 
-    static JdkServer start(InetSocketAddress address) throws IOException {
+    static JdkServer start(InetSocketAddress address, Path files) throws IOException {
         System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
         System.setProperty("sun.net.httpserver.idleInterval", "3600");
         var server = HttpServer.create(address, 8192);
@@ -32,6 +35,7 @@ public final class JdkServer implements Peer {
         server.setExecutor(threads);
         server.createContext("/plaintext", JdkServer::plaintext);
         server.createContext("/echo", JdkServer::echo);
+        server.createContext("/file/", SimpleFileServer.createFileHandler(files));
         server.start();
         return new JdkServer(server, threads);
     }

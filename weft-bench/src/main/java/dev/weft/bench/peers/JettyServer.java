@@ -10,18 +10,22 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 /**
  * Jetty 12 with a core handler (no servlets), as Jetty's TechEmpower entry runs it: the default
  * QueuedThreadPool and ServerConnector, no Server header, pre-encoded header fields, and the body
  * written from a shared read-only buffer in one {@code write(last = true)}. The handler never
  * blocks: /plaintext completes at once and /echo copies the request content to the response as it
- * arrives ({@code Content.copy}).
+ * arrives ({@code Content.copy}); /file/NAME is Jetty's own ResourceHandler in a context.
  */
 public final class JettyServer implements Peer {
     private static final PreEncodedHttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain");
@@ -39,7 +43,7 @@ public final class JettyServer implements Peer {
         this.connector = connector;
     }
 
-    static JettyServer start(InetSocketAddress address) throws Exception {
+    static JettyServer start(InetSocketAddress address, Path files) throws Exception {
         var server = new Server();
         var config = new HttpConfiguration();
         config.setSendServerVersion(false);
@@ -48,7 +52,10 @@ public final class JettyServer implements Peer {
         connector.setPort(address.getPort());
         connector.setAcceptQueueSize(8192);
         server.addConnector(connector);
-        server.setHandler(new Endpoints());
+        var resources = new ResourceHandler();
+        resources.setBaseResource(ResourceFactory.of(resources).newResource(files));
+        resources.setDirAllowed(false);
+        server.setHandler(new Handler.Sequence(new Endpoints(), new ContextHandler(resources, "/file")));
         server.start();
         return new JettyServer(server, connector);
     }

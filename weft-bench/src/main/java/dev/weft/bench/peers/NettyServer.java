@@ -22,14 +22,16 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Netty 4.2 as its TechEmpower entry and its performance docs set it up: one loop per core on
  * the chosen transport, the pooled allocator, a backlog of 8192, HttpServerCodec with header
  * validation off (as the TechEmpower entry has it: it only makes Netty faster), a pre-built
- * response around a shared read-only body, a Date value refreshed once a second, and writes
- * flushed once per read batch in channelReadComplete ({@link NettyHandler}).
+ * response around a shared read-only body, a Date value refreshed once a second, writes
+ * flushed once per read batch in channelReadComplete, and files sent as a DefaultFileRegion
+ * (sendfile), as Netty's HttpStaticFileServer example does ({@link NettyHandler}).
  */
 public final class NettyServer implements Peer {
     /** Which Netty transport the loops use. */
@@ -45,7 +47,7 @@ public final class NettyServer implements Peer {
         this.listener = listener;
     }
 
-    static NettyServer start(Transport transport, InetSocketAddress address) throws InterruptedException {
+    static NettyServer start(Transport transport, InetSocketAddress address, Path files) throws InterruptedException {
         if (transport == Transport.EPOLL && !Epoll.isAvailable()) {
             throw new IllegalStateException("Netty's epoll transport is not available", Epoll.unavailabilityCause());
         }
@@ -67,7 +69,7 @@ public final class NettyServer implements Peer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(config), new NettyHandler(hello, date));
+                        ch.pipeline().addLast(new HttpServerCodec(config), new NettyHandler(hello, date, files));
                     }
                 });
         try {

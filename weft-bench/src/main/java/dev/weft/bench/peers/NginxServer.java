@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Debian's nginx as a peer: a master and one worker per core, with a config this class writes
  * the way nginx's tuning guides set it up for a benchmark: epoll, no access log, keep-alive
  * connections that are never cut by a request count, reuseport listeners, a canned response for
- * /plaintext. Stock nginx cannot echo a body, so POST /echo is 404 and the echo scenario leaves
+ * /plaintext, and files with sendfile. Stock nginx cannot echo a body, so POST /echo is 404 and the echo scenario leaves
  * nginx out. The nginx processes are children of this JVM; {@link #close()} stops them.
  */
 public final class NginxServer implements Peer {
@@ -25,10 +25,10 @@ public final class NginxServer implements Peer {
         this.address = address;
     }
 
-    static NginxServer start(InetSocketAddress address) throws IOException, InterruptedException {
+    static NginxServer start(InetSocketAddress address, Path files) throws IOException, InterruptedException {
         Path binary = Debian.ensure("nginx", "nginx");
         Path prefix = Files.createTempDirectory("weft-bench-nginx");
-        Files.writeString(prefix.resolve("nginx.conf"), config(prefix, address));
+        Files.writeString(prefix.resolve("nginx.conf"), config(prefix, address, files));
         var nginx = new ProcessBuilder(binary.toString(), "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
         long deadline = System.currentTimeMillis() + 10_000;
@@ -41,7 +41,7 @@ public final class NginxServer implements Peer {
         throw new IOException("nginx did not listen within 10 s; see " + prefix);
     }
 
-    static String config(Path prefix, InetSocketAddress address) {
+    static String config(Path prefix, InetSocketAddress address, Path files) {
         return """
                 daemon off;
                 master_process on;
@@ -52,6 +52,8 @@ public final class NginxServer implements Peer {
                 events { worker_connections 20000; use epoll; multi_accept on; }
                 http {
                     access_log off;
+                    sendfile on;
+                    tcp_nopush on;
                     server_tokens off;
                     keepalive_requests 100000000;
                     keepalive_timeout 3600s;
@@ -63,11 +65,12 @@ public final class NginxServer implements Peer {
                     server {
                         listen %s:%d reuseport backlog=8192;
                         location = /plaintext { default_type text/plain; return 200 "Hello, World!"; }
+                        location /file/ { alias %s/; default_type application/octet-stream; }
                         location / { return 404; }
                     }
                 }
                 """.formatted(Runtime.getRuntime().availableProcessors(), prefix, prefix, prefix, prefix, prefix,
-                prefix, prefix, address.getHostString(), address.getPort());
+                prefix, prefix, address.getHostString(), address.getPort(), files);
     }
 
     private static boolean accepts(InetSocketAddress address) {

@@ -2,6 +2,7 @@ package dev.weft.bench.peers;
 
 import dev.weft.bench.Args;
 
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -18,15 +19,16 @@ public final class ServerCommand {
     public static void run(Args args) throws Exception {
         String name = args.word().orElseThrow(() -> new IllegalArgumentException("which server? one of " + Peer.NAMES));
         int port = args.intOption("--port", 8080);
+        Path files = StaticFiles.prepare(args.option("--files").map(Path::of).orElse(StaticFiles.defaultFolder()));
         args.finish();
-        var peer = Peer.start(name, port);
+        var peer = Peer.start(name, port, files);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             peer.close();
             stopped.countDown();
         }));
         System.out.println(peer.name() + " " + READY + peer.address().getPort() + "/ (pid "
-                + ProcessHandle.current().pid() + "; GET /plaintext, POST /echo)");
+                + ProcessHandle.current().pid() + "; GET /plaintext, POST /echo, GET /file/NAME from " + files + ")");
         System.out.flush();
         stopped.await();
     }

@@ -18,6 +18,7 @@ public final class Figures {
 
     /** A ratio such as {@code 2.14x}. */
     public static String ratio(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) return "n/a";
         return String.format(Locale.ROOT, "%.2fx", value);
     }
 
