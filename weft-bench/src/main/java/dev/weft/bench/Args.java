@@ -33,6 +33,12 @@ public final class Args {
         return option(name).map(v -> parseInt(name, v)).orElse(fallback);
     }
 
+    /** The first argument when it is a word (a subcommand), not an option. */
+    public Optional<String> command() {
+        if (rest.isEmpty() || rest.getFirst().startsWith("--")) return Optional.empty();
+        return Optional.of(rest.removeFirst());
+    }
+
     /** The next positional word, if any. */
     public Optional<String> word() {
         for (int i = 0; i < rest.size(); i++) {

@@ -2,6 +2,7 @@ package dev.weft.bench;
 
 import dev.weft.bench.load.IdleScenario;
 import dev.weft.bench.load.LoadCommand;
+import dev.weft.bench.load.SuiteCommand;
 import dev.weft.bench.parse.ParseCommand;
 import dev.weft.bench.peers.ServerCommand;
 
@@ -10,7 +11,9 @@ import java.util.Arrays;
 /** Entry point of {@code ./weft bench}. */
 public final class Main {
     private static final String USAGE = """
-            usage: weft bench <command> [options]
+            usage: weft bench [<command>] [options]
+              [all] [--quick] [--servers a,b]
+                    every scenario against every server; summary.md and chart.svg in results/
               parse [--quick] [--forks N] [--warmup N] [--iterations N] [--time S]
                     JMH: Weft's Http1Parser against Netty's HttpRequestDecoder (requests/s, MB/s)
               server NAME [--port P] [--files DIR]
@@ -27,9 +30,10 @@ public final class Main {
 
     public static void main(String[] argv) throws Exception {
         var args = new Args(Arrays.asList(argv));
-        String command = args.word().orElse("help");
+        String command = args.command().orElse("all");
         try {
             switch (command) {
+                case "all" -> SuiteCommand.run(args);
                 case "parse" -> ParseCommand.run(args);
                 case "server" -> ServerCommand.run(args);
                 case "plaintext" -> LoadCommand.run(LoadCommand.Kind.PLAINTEXT, args);

@@ -21,6 +21,14 @@ class ArgsTest {
     }
 
     @Test
+    void aLeadingOptionMeansNoCommand() {
+        var args = new Args(List.of("--servers", "weft,jdk", "--quick"));
+        assertEquals(Optional.empty(), args.command());
+        assertEquals(Optional.of("weft,jdk"), args.option("--servers"));
+        assertEquals(Optional.of("idle"), new Args(List.of("idle", "--connections", "5")).command());
+    }
+
+    @Test
     void leftoversAreAnError() {
         var args = new Args(List.of("--prot", "8080"));
         assertEquals(7, args.intOption("--port", 7));

@@ -2,6 +2,7 @@ package dev.weft.bench.load;
 
 import dev.weft.bench.Args;
 import dev.weft.bench.peers.Peer;
+import dev.weft.bench.report.Chart;
 import dev.weft.bench.report.Figures;
 import dev.weft.bench.report.Machine;
 import dev.weft.bench.report.Progress;
@@ -35,6 +36,10 @@ public final class IdleScenario {
         String label() {
             return jvmOptions.isEmpty() ? server : server + " " + String.join(" ", jvmOptions);
         }
+
+        String shortLabel() {
+            return jvmOptions.contains(COMPACT_HEADERS) ? server + " +COH" : server;
+        }
     }
 
     /** The measurements of one variant. */
@@ -64,13 +69,32 @@ public final class IdleScenario {
         var variants = variants(servers, compact);
         var results = Results.create();
         String machine = Machine.describe();
-        var progress = new Progress("idle", Duration.ofSeconds(45L * variants.size()));
-        var measured = new ArrayList<Measured>();
-        for (var v : variants) measured.add(measure(v, connections, results, progress));
-        String report = report(measured, connections, machine);
+        String report = report(measureAll(variants, connections, results), connections, machine);
         System.out.println();
         System.out.print(report);
         System.out.println("\nwritten to " + results.write("idle", report));
+    }
+
+    /** Measures each variant in turn, a fresh server each. */
+    static List<Measured> measureAll(List<Variant> variants, int connections, Results results) throws Exception {
+        var progress = new Progress("idle", Duration.ofSeconds(45L * variants.size()));
+        var measured = new ArrayList<Measured>();
+        for (var v : variants) measured.add(measure(v, connections, results, progress));
+        return measured;
+    }
+
+    /** Heap and RSS per connection, one bar per variant. */
+    static List<Chart.Group> chart(List<Measured> measured) {
+        var heap = new ArrayList<Chart.Bar>();
+        var rss = new ArrayList<Chart.Bar>();
+        for (var m : measured) {
+            if (m.heapBefore().isPresent()) {
+                heap.add(new Chart.Bar(m.variant().shortLabel(), m.heapPerConnection(), Figures.bytes(m.heapPerConnection())));
+            }
+            rss.add(new Chart.Bar(m.variant().shortLabel(), m.rssPerConnection(), Figures.bytes(m.rssPerConnection())));
+        }
+        return List.of(new Chart.Group("live heap per idle connection", true, heap),
+                new Chart.Group("RSS per idle connection", true, rss));
     }
 
     static List<Variant> variants(List<String> servers, String compact) {
@@ -135,6 +159,12 @@ public final class IdleScenario {
     }
 
     static String report(List<Measured> measured, int connections, String machine) {
+        return "## idle keep-alive connections (" + connections + " requested)\n\n" + machine
+                + "; load average at the end " + Machine.loadAverage() + "\n\n" + body(measured);
+    }
+
+    /** The table, how it was measured, and where each JVM server's heap went. */
+    static String body(List<Measured> measured) {
         var table = new Table("server and flags", "opened", "answered again", "heap/conn", "RSS/conn",
                 "heap before", "heap after", "RSS before", "RSS after");
         for (var m : measured) {
@@ -143,8 +173,7 @@ public final class IdleScenario {
                     Figures.bytes(m.rssPerConnection()), heapTotal(m.heapBefore()), heapTotal(m.heapAfter()),
                     Figures.bytes(m.rssBefore()), Figures.bytes(m.rssAfter()));
         }
-        var out = new StringBuilder("## idle keep-alive connections (" + connections + " requested)\n\n")
-                .append(machine).append("; load average at the end ").append(Machine.loadAverage()).append("\n\n")
+        var out = new StringBuilder()
                 .append("heap = live bytes after the full GC that `jcmd PID GC.class_histogram` runs (its Total line); ")
                 .append("RSS = /proc/PID/status VmRSS; both after minus before, divided by the connections opened.\n\n")
                 .append(table.render());

@@ -1,5 +1,6 @@
 package dev.weft.bench.load;
 
+import dev.weft.bench.report.Chart;
 import dev.weft.bench.report.Figures;
 import dev.weft.bench.report.Progress;
 import dev.weft.bench.report.Results;
@@ -93,6 +94,24 @@ public final class LoadScenario {
             }
         }
         return table;
+    }
+
+    /** One chart group per workload and connection count: each server's median requests/s. */
+    public static List<Chart.Group> chart(Runs runs, Plan plan) {
+        var groups = new ArrayList<Chart.Group>();
+        for (var w : plan.workloads()) {
+            for (int c : w.connections()) {
+                var bars = new ArrayList<Chart.Bar>();
+                for (String server : plan.servers()) {
+                    var rs = runs.of(server, w, c);
+                    if (rs.isEmpty()) continue;
+                    double rate = median(rates(rs));
+                    bars.add(new Chart.Bar(server, rate, Figures.whole(rate) + " req/s"));
+                }
+                groups.add(new Chart.Group(w.name() + ", " + c + " connections", false, bars));
+            }
+        }
+        return groups;
     }
 
     private static double[] rates(List<Wrk.Result> rs) {
