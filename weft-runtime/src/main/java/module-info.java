@@ -1,4 +1,8 @@
 /** The runtime: event loops, connections, the HTTP/1.1 server. Depends on weft.protocol only. */
 module weft {
     requires transitive weft.protocol;
+
+    exports dev.weft.loop;
+    exports dev.weft.loop.spi;
+    exports dev.weft.net;
 }

@@ -89,8 +89,9 @@ public final class Http1Parser {
     private boolean pauseAfter;
     private Headers trailers = Headers.empty();
 
-    // Client role: methods of the requests sent and not yet answered, oldest first.
-    private final Method[] sent = new Method[MAX_OUTSTANDING];
+    // Client role: methods of the requests sent and not yet answered, oldest first. Empty in the
+    // server role, where a parser lives with every idle connection and each byte of it counts.
+    private final Method[] sent;
     private int sentFirst;
     private int sentCount;
 
@@ -99,6 +100,7 @@ public final class Http1Parser {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.head = new HeadParser(role, limits);
         this.chunks = new ChunkedDecoder(limits);
+        this.sent = new Method[role == Role.CLIENT ? MAX_OUTSTANDING : 0];
     }
 
     /**

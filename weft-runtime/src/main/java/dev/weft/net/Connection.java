@@ -1,0 +1,519 @@
+package dev.weft.net;
+
+import dev.weft.internal.Log;
+import dev.weft.loop.EventLoop;
+import dev.weft.loop.Timer;
+import dev.weft.loop.spi.Readiness;
+import dev.weft.loop.spi.Registration;
+import dev.weft.protocol.http.ByteSink;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One TCP connection, owned by one loop for its whole life (DESIGN rule 1). Loop thread only
+ * (asserted), except where marked. Reset, broken pipe and EOF are normal closes, logged at DEBUG.
+ *
+ * <p>Lifecycle, in numbered steps (the {@code State} enum):
+ * <ol>
+ *   <li>OPEN: registered for OP_READ. On readable, the loop lends a pooled buffer, reads into it
+ *       (at most {@value #MAX_READS_PER_WAKEUP} reads or 64 KiB per wakeup, so one busy peer
+ *       cannot starve the others), hands it to {@link ConnectionHandler#onRead}, and takes it
+ *       back unless the handler left bytes in it. EOF calls {@code onInputClosed}.
+ *   <li>Writes queue buffers ({@link WriteQueue}); {@link #flush()} sends with one gathering
+ *       write. OP_WRITE is watched only while bytes remain; a write-stall timer runs while they
+ *       do and is pushed back on every bit of progress. Its expiry aborts with {@link WriteStalled}.
+ *   <li>FLUSHING: {@link #close()} was called; no more reads are delivered; queued bytes drain.
+ *   <li>LINGERING: everything was sent, so we send FIN (shutdownOutput) and read and discard
+ *       until the peer's FIN, for at most min(write-stall timeout, 5 s) (nginx's
+ *       {@code lingering_timeout}). Closing a socket with unread input makes the kernel send RST,
+ *       which can destroy our last response before the peer has read it; lingering avoids that.
+ *   <li>CLOSED: channel closed, buffers back in the pool, {@code onClose} called once.
+ *       {@link #abort()} jumps here from any state with SO_LINGER 0, which sends RST.
+ * </ol>
+ *
+ * <p>Idle cost (DESIGN rule 3): this object, its {@code Io} relay, the JDK's channel and key;
+ * no byte buffers. A connection that has written once also keeps a tiny {@link WriteQueue}
+ * (two 4-entry arrays); the stall timer and the sink are made on first use and kept.
+ */
+public final class Connection {
+    private static final Log LOG = Log.of(Connection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int MAX_READS_PER_WAKEUP = 4;
+    private static final int MAX_BYTES_PER_WAKEUP = 64 << 10;
+    private static final Duration MAX_LINGER = Duration.ofSeconds(5);
+
+    private enum State { OPEN, FLUSHING, LINGERING, CLOSED }
+
+    private final EventLoop loop;
+    private final long id;
+    private final SocketChannel channel;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final ConnectionOptions options;
+    private final ConnectionHandler handler;
+    private final Io io = new Io();
+    private final Registration registration;
+    private State state = State.OPEN;
+    private volatile boolean open = true;       // state == OPEN, for other threads
+    private boolean readSuspended;
+    private boolean inputClosed;
+    private boolean unwritable;                 // crossed the high-water mark, not yet back to low
+    private boolean redeliverQueued;
+    private ByteBuffer readBuffer;              // bytes the handler left, read mode; else null
+    private WriteQueue writes;                  // made on first write
+    private ByteSink sink;                      // made on first use
+    private Timer timer;                        // write stall, then linger; made on first use
+    private Throwable failure;
+
+    private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
+                       ConnectionHandler handler) throws IOException {
+        this.loop = loop;
+        this.id = IDS.incrementAndGet();
+        this.channel = channel;
+        this.options = options;
+        this.handler = handler;
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.registration = loop.register(channel, SelectionKey.OP_READ, io);
+    }
+
+    /**
+     * Takes over a connected channel (accepted by a {@link Listener}, or connected by a client):
+     * configures it (non-blocking, TCP_NODELAY per {@code options}), registers it on {@code loop},
+     * counts it open and calls {@code onOpen}. Loop thread of {@code loop} only.
+     */
+    public static Connection adopt(EventLoop loop, SocketChannel channel, ConnectionOptions options,
+                                   ConnectionHandler handler) throws IOException {
+        assert loop.inLoop() : "adopt off the loop: " + Thread.currentThread();
+        var connection = new Connection(loop, channel, Objects.requireNonNull(options),
+                Objects.requireNonNull(handler));
+        loop.counters().connectionOpened();
+        try {
+            handler.onOpen(connection);
+        } catch (RuntimeException | Error e) {
+            connection.handlerFailed(e);
+        }
+        return connection;
+    }
+
+    /** Any thread. */
+    public EventLoop loop() { return loop; }
+
+    /** Any thread: unique in this JVM. */
+    public long id() { return id; }
+
+    /** Any thread. */
+    public InetSocketAddress remoteAddress() { return remoteAddress; }
+
+    /** Any thread. */
+    public InetSocketAddress localAddress() { return localAddress; }
+
+    /**
+     * Queues {@code bytes} by reference (no copy); the caller must not change them afterwards.
+     * Nothing is sent before {@link #flush()}. Ignored once the connection is closing.
+     */
+    public void write(ByteBuffer bytes) {
+        assertInLoop();
+        if (state != State.OPEN) return;
+        queue().add(bytes);
+        checkHighWater();
+    }
+
+    /**
+     * A {@link ByteSink} over this connection's queue: {@code write(byte[],..)} copies into pooled
+     * buffers (returned to the pool once sent), {@code write(ByteBuffer)} queues by reference.
+     */
+    public ByteSink sink() {
+        assertInLoop();
+        if (sink == null) sink = new Sink();
+        return sink;
+    }
+
+    /**
+     * Writes as much as the socket takes now with one gathering write; watches OP_WRITE only while
+     * bytes remain; keeps the write-stall timer armed while they do.
+     */
+    public void flush() {
+        assertInLoop();
+        if (writes == null || writes.isEmpty() || (state != State.OPEN && state != State.FLUSHING)) return;
+        long n;
+        try {
+            n = writes.writeTo(channel, loop.buffers());
+        } catch (IOException e) {
+            closeOnIoFailure(e);
+            return;
+        }
+        if (n > 0) loop.counters().addBytesWritten(n);
+        afterWrite(n);
+    }
+
+    public long pendingBytes() {
+        assertInLoop();
+        return writes == null ? 0 : writes.pending();
+    }
+
+    /** Below the high-water mark; once above it, false until pending output falls to the low one. */
+    public boolean isWritable() {
+        assertInLoop();
+        return !unwritable;
+    }
+
+    /** Stops reading (backpressure toward the peer). */
+    public void suspendRead() {
+        assertInLoop();
+        if (readSuspended) return;
+        readSuspended = true;
+        updateInterest();
+    }
+
+    /** Reads again; bytes left from the last {@code onRead} are delivered first, in a task. */
+    public void resumeRead() {
+        assertInLoop();
+        if (!readSuspended) return;
+        readSuspended = false;
+        if (state != State.OPEN) return;
+        updateInterest();
+        if (readBuffer != null && !redeliverQueued) {
+            redeliverQueued = true;
+            loop.execute(io);
+        }
+    }
+
+    public boolean isReadSuspended() {
+        assertInLoop();
+        return readSuspended;
+    }
+
+    /**
+     * Flushes what is queued, shuts the output (FIN), then closes once flushed (bounded by the
+     * write-stall timeout). No more reads are delivered. Idempotent.
+     */
+    public void close() {
+        assertInLoop();
+        if (state != State.OPEN) return;
+        state = State.FLUSHING;
+        open = false;
+        releaseReadBuffer();
+        if (pendingBytes() == 0) shutdownOutput();
+        else flush();
+    }
+
+    /** Closes now, discarding pending output; sends RST (SO_LINGER 0). Idempotent. */
+    public void abort() {
+        assertInLoop();
+        reset(null);
+    }
+
+    /** Any thread: false once closing began or the connection ended. */
+    public boolean isOpen() { return open; }
+
+    /** Why it closed, if not orderly: an I/O error, a {@link WriteStalled}, a handler's exception. */
+    public Optional<Throwable> failure() {
+        assertInLoop();
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Any thread: runs {@code task} on this connection's loop, right away if already on it.
+     * @throws java.util.concurrent.RejectedExecutionException if the loop's inbox is full or it shut down
+     */
+    public void execute(Runnable task) {
+        if (loop.inLoop()) task.run();
+        else loop.execute(task);
+    }
+
+    @Override
+    public String toString() { return "Connection[" + id + " " + remoteAddress + " " + state + "]"; }
+
+    // ---- reading
+
+    private void onReady(int readyOps) {
+        switch (state) {
+            case OPEN, FLUSHING -> {
+                if ((readyOps & SelectionKey.OP_WRITE) != 0) flush();
+                if ((readyOps & SelectionKey.OP_READ) != 0 && state == State.OPEN) onReadable();
+            }
+            case LINGERING -> discardInput();
+            case CLOSED -> { }
+        }
+    }
+
+    private void onReadable() {
+        if (readSuspended || inputClosed) {
+            updateInterest();
+            return;
+        }
+        var pool = loop.buffers();
+        ByteBuffer buffer = readBuffer;
+        readBuffer = null;
+        redeliverQueued = false;          // leftovers go out now, with the new bytes behind them
+        if (buffer == null) buffer = pool.acquire();
+        else buffer.compact();
+        boolean eof = false;
+        try {
+            eof = readAndDeliver(buffer);
+        } catch (IOException e) {
+            pool.release(buffer);
+            buffer = null;
+            closeOnIoFailure(e);
+        } finally {
+            if (buffer != null) keepOrRelease(buffer);
+        }
+        if (eof && state == State.OPEN) onEndOfInput();
+    }
+
+    /** {@code buffer} in write mode, leftovers first. Returns true on EOF. */
+    private boolean readAndDeliver(ByteBuffer buffer) throws IOException {
+        long total = 0;
+        try {
+            for (int reads = 0; reads < MAX_READS_PER_WAKEUP && total < MAX_BYTES_PER_WAKEUP; reads++) {
+                if (!buffer.hasRemaining()) {
+                    throw new IllegalStateException("handler left a full read buffer without suspending reads");
+                }
+                int n = channel.read(buffer);
+                if (n < 0) return true;
+                if (n == 0) return false;
+                total += n;
+                buffer.flip();
+                handler.onRead(this, buffer);
+                buffer.compact();                 // what the handler left moves to the front
+                if (state != State.OPEN || readSuspended) return false;
+            }
+            return false;
+        } finally {
+            if (total > 0) loop.counters().addBytesRead(total);
+        }
+    }
+
+    /** {@code buffer} in write mode: keep it if it holds leftovers and we are still reading. */
+    private void keepOrRelease(ByteBuffer buffer) {
+        if (state == State.OPEN && buffer.position() > 0) readBuffer = buffer.flip();
+        else loop.buffers().release(buffer);
+    }
+
+    private void redeliver() {
+        if (!redeliverQueued) return;     // a readable event delivered the leftovers first
+        redeliverQueued = false;
+        if (state != State.OPEN || readSuspended || readBuffer == null) return;
+        ByteBuffer buffer = readBuffer;
+        readBuffer = null;
+        try {
+            handler.onRead(this, buffer);
+        } finally {
+            keepOrRelease(buffer.compact());
+        }
+    }
+
+    private void onEndOfInput() {
+        inputClosed = true;
+        releaseReadBuffer();               // a partial message that can never be completed
+        updateInterest();
+        handler.onInputClosed(this);
+    }
+
+    private void releaseReadBuffer() {
+        if (readBuffer == null) return;
+        loop.buffers().release(readBuffer);
+        readBuffer = null;
+    }
+
+    // ---- writing
+
+    private WriteQueue queue() {
+        if (writes == null) writes = new WriteQueue();
+        return writes;
+    }
+
+    private void checkHighWater() {
+        if (!unwritable && writes.pending() >= options.highWaterMark()) unwritable = true;
+    }
+
+    private void afterWrite(long written) {
+        if (writes.isEmpty()) {
+            if (timer != null) timer.cancel();
+            if (state == State.FLUSHING) {
+                shutdownOutput();
+                return;
+            }
+        } else if (written > 0 || !timer().isPending()) {
+            timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        updateInterest();
+        if (unwritable && state == State.OPEN && writes.pending() <= options.lowWaterMark()) {
+            unwritable = false;
+            handler.onWritable(this);
+        }
+    }
+
+    private void updateInterest() {
+        int ops = switch (state) {
+            case OPEN -> (readSuspended || inputClosed ? 0 : SelectionKey.OP_READ)
+                    | (pendingBytes() > 0 ? SelectionKey.OP_WRITE : 0);
+            case FLUSHING -> SelectionKey.OP_WRITE;
+            case LINGERING -> SelectionKey.OP_READ;
+            case CLOSED -> 0;
+        };
+        if (state != State.CLOSED && registration.interestOps() != ops) registration.interestOps(ops);
+    }
+
+    // ---- closing
+
+    private void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            closeOnIoFailure(e);
+            return;
+        }
+        state = State.LINGERING;
+        if (inputClosed) {
+            finish(null);
+            return;
+        }
+        updateInterest();
+        var linger = options.writeStallTimeout().compareTo(MAX_LINGER) < 0 ? options.writeStallTimeout() : MAX_LINGER;
+        timer().schedule(linger.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** LINGERING: read and drop until the peer's FIN; a reset now loses nothing of ours. */
+    private void discardInput() {
+        var pool = loop.buffers();
+        var scratch = pool.acquire();
+        boolean done = false;
+        try {
+            for (int reads = 0; reads < MAX_READS_PER_WAKEUP && !done; reads++) {
+                int n = channel.read(scratch.clear());
+                if (n == 0) break;
+                done = n < 0;
+            }
+        } catch (IOException e) {
+            done = true;
+        } finally {
+            pool.release(scratch);
+        }
+        if (done) finish(null);
+    }
+
+    private void onTimer() {
+        switch (state) {
+            case OPEN, FLUSHING -> {
+                if (pendingBytes() == 0) return;
+                var stalled = new WriteStalled("no write progress for " + options.writeStallTimeout()
+                        + " with " + pendingBytes() + " bytes pending");
+                LOG.debug(() -> this + " aborted: " + stalled.getMessage());
+                reset(stalled);
+            }
+            case LINGERING -> finish(null);
+            case CLOSED -> { }
+        }
+    }
+
+    private Timer timer() {
+        if (timer == null) timer = loop.newTimer(this::onTimer);
+        return timer;
+    }
+
+    private void closeOnIoFailure(IOException e) {
+        // Reset, broken pipe, timeouts: what the peer or the network did, never an ERROR (DESIGN rule 6).
+        LOG.debug(() -> this + " closed: " + e);
+        finish(e);
+    }
+
+    private void handlerFailed(Throwable e) {
+        if (e instanceof VirtualMachineError fatal) throw fatal;
+        LOG.warn(this + " aborted: its handler threw", e);
+        reset(e);
+    }
+
+    private void reset(Throwable cause) {
+        if (state == State.CLOSED) return;
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("SO_LINGER 0 failed; closing without RST", e);
+        }
+        finish(cause);
+    }
+
+    private void finish(Throwable cause) {
+        if (state == State.CLOSED) return;
+        state = State.CLOSED;
+        open = false;
+        if (cause != null && failure == null) failure = cause;
+        registration.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("channel close failed", e);
+        }
+        releaseReadBuffer();
+        if (writes != null) writes.clear(loop.buffers());
+        if (timer != null) timer.cancel();
+        loop.counters().connectionClosed();
+        try {
+            handler.onClose(this);
+        } catch (RuntimeException e) {
+            LOG.warn(this + ": onClose threw", e);
+        }
+    }
+
+    private void assertInLoop() { assert loop.inLoop() : this + " touched from " + Thread.currentThread(); }
+
+    /** The loop-facing side: readiness, redelivery after resumeRead, and shutdown. */
+    private final class Io implements Readiness, Runnable, AutoCloseable {
+        @Override
+        public void onReady(int readyOps) {
+            try {
+                Connection.this.onReady(readyOps);
+            } catch (RuntimeException | Error e) {
+                handlerFailed(e);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                redeliver();
+            } catch (RuntimeException | Error e) {
+                handlerFailed(e);
+            }
+        }
+
+        /** The loop is shutting down: send what the socket takes now, then close. */
+        @Override
+        public void close() {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                LOG.debug("flush at shutdown failed", e);
+            }
+            finish(null);
+        }
+    }
+
+    /** Copies arrays into pooled buffers; buffers go by reference. */
+    private final class Sink implements ByteSink {
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            assertInLoop();
+            if (state != State.OPEN || length == 0) return;
+            queue().copy(bytes, offset, length, loop.buffers());
+            checkHighWater();
+        }
+
+        @Override
+        public void write(ByteBuffer bytes) { Connection.this.write(bytes); }
+    }
+}

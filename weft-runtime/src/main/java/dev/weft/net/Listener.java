@@ -1,0 +1,300 @@
+package dev.weft.net;
+
+import dev.weft.internal.Log;
+import dev.weft.loop.EventLoop;
+import dev.weft.loop.EventLoopGroup;
+import dev.weft.loop.Timer;
+import dev.weft.loop.spi.Readiness;
+import dev.weft.loop.spi.Registration;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * A listening address spread over a group's loops.
+ *
+ * <p>Two strategies. With SO_REUSEPORT (Linux: {@link ServerSocketChannel#supportedOptions()}
+ * lists it) each loop gets its own listening socket on the same port and the kernel spreads
+ * incoming connections over them by a hash of the 4-tuple: no hand-off between threads. Without
+ * it, one socket on loop 0 accepts and hands connections round-robin to every loop. When bound to
+ * port 0, the first socket takes the port the kernel picks and the rest bind to it. Note that any
+ * other socket of the same user with SO_REUSEPORT on the same port would share the traffic.
+ *
+ * <p>Accepting drains the backlog in one go (accept until it returns null). If accept fails for
+ * lack of file descriptors (EMFILE/ENFILE), the acceptor stops watching OP_ACCEPT for a backoff,
+ * 100 ms doubling to 1 s, and the loop keeps serving the connections it has; without the pause a
+ * level-triggered selector would report the pending connection again at once, for ever (Tomcat's
+ * Acceptor backs off the same way; Netty pauses auto-read for a second). Each backoff counts in
+ * {@link dev.weft.loop.LoopCounters#acceptBackoffs()}.
+ *
+ * <p>Each accepted channel is adopted ({@link Connection#adopt}) on its target loop, through
+ * {@code execute} when that is another loop. {@code handlers.get()} runs there, possibly on
+ * several loops at once, so it must be thread-safe.
+ */
+public final class Listener implements AutoCloseable {
+    private static final Log LOG = Log.of(Listener.class);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** How a ready listening socket is accepted from; tests inject failures here. */
+    @FunctionalInterface
+    interface Accept {
+        SocketChannel accept(ServerSocketChannel server) throws IOException;
+    }
+
+    private final EventLoopGroup group;
+    private final ConnectionOptions options;
+    private final Supplier<? extends ConnectionHandler> handlers;
+    private final Accept accept;
+    private final boolean reusePort;
+    private final InetSocketAddress localAddress;
+    private final List<Acceptor> acceptors = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Listener(EventLoopGroup group, ConnectionOptions options, Supplier<? extends ConnectionHandler> handlers,
+                     Accept accept, boolean reusePort, InetSocketAddress localAddress) {
+        this.group = group;
+        this.options = options;
+        this.handlers = handlers;
+        this.accept = accept;
+        this.reusePort = reusePort;
+        this.localAddress = localAddress;
+    }
+
+    /**
+     * Binds {@code address} (port 0: any free port, see {@link #localAddress()}) and starts
+     * accepting on {@code group}'s loops. Any thread; the sockets listen when this returns.
+     */
+    public static Listener bind(EventLoopGroup group, InetSocketAddress address, int backlog,
+                                ConnectionOptions options, Supplier<? extends ConnectionHandler> handlers)
+            throws IOException {
+        return bind(group, address, backlog, options, handlers, true, ServerSocketChannel::accept);
+    }
+
+    static Listener bind(EventLoopGroup group, InetSocketAddress address, int backlog, ConnectionOptions options,
+                         Supplier<? extends ConnectionHandler> handlers, boolean tryReusePort, Accept accept)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handlers, "handlers");
+        var channels = new ArrayList<ServerSocketChannel>();
+        try {
+            var first = ServerSocketChannel.open();
+            channels.add(first);
+            boolean reusePort = tryReusePort && first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            configure(first, reusePort).bind(address, backlog);
+            var bound = (InetSocketAddress) first.getLocalAddress();
+            int sockets = reusePort ? group.loops().size() : 1;
+            for (int i = 1; i < sockets; i++) {
+                var next = ServerSocketChannel.open();
+                channels.add(next);
+                configure(next, true).bind(bound, backlog);
+            }
+            var listener = new Listener(group, options, handlers, accept, reusePort, bound);
+            for (int i = 0; i < channels.size(); i++) {
+                listener.acceptors.add(listener.new Acceptor(group.loops().get(i), channels.get(i)));
+            }
+            for (var acceptor : listener.acceptors) acceptor.loop.execute(acceptor::register);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            for (var channel : channels) closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static ServerSocketChannel configure(ServerSocketChannel channel, boolean reusePort) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);   // rebind through TIME_WAIT
+        if (reusePort) channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        return channel;
+    }
+
+    /** Any thread: the bound address, with the actual port when bound to 0. */
+    public InetSocketAddress localAddress() { return localAddress; }
+
+    /** Any thread: true if each loop has its own listening socket (SO_REUSEPORT). */
+    public boolean reusePort() { return reusePort; }
+
+    /**
+     * Any thread: stops accepting and releases the port; connections already accepted stay.
+     * Called off the loops, it returns once the port is free (waiting up to 5 s); called on a
+     * loop, it cannot wait, and the port is free once the loops have polled again.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        var done = new CountDownLatch(acceptors.size());
+        boolean onLoop = false;
+        for (var acceptor : acceptors) {
+            onLoop |= acceptor.loop.inLoop();
+            Runnable task = () -> {
+                acceptor.close();
+                done.countDown();
+            };
+            if (acceptor.loop.inLoop()) {
+                task.run();
+                continue;
+            }
+            try {
+                acceptor.loop.execute(task);
+            } catch (RejectedExecutionException e) {   // loop already shut down: no one else holds it
+                closeQuietly(acceptor.channel);
+                done.countDown();
+            }
+        }
+        if (onLoop) return;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            if (!done.await(5, TimeUnit.SECONDS) || !awaitReleased(deadline)) {
+                LOG.warn(this + ": sockets not released within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A channel closed while registered stays open (still listening) until its selector drops
+     * the cancelled key at the start of its next select; only then does the JDK close the file
+     * descriptor. So: wait until each channel is deregistered (that select has begun), then for
+     * one task on its loop, which runs after that select returned, and so after the close.
+     */
+    private boolean awaitReleased(long deadline) throws InterruptedException {
+        for (var acceptor : acceptors) {
+            while (acceptor.channel.isRegistered()) {
+                if (System.nanoTime() > deadline) return false;
+                LockSupport.parkNanos(50_000);
+            }
+            var ran = new CountDownLatch(1);
+            try {
+                acceptor.loop.execute(ran::countDown);
+            } catch (RejectedExecutionException e) {
+                continue;                                   // the loop ended, and its poller with it
+            }
+            if (!ran.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() { return "Listener[" + localAddress + (reusePort ? " reuseport" : "") + "]"; }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("close failed", e);
+        }
+    }
+
+    private static boolean isOutOfFileDescriptors(IOException e) {
+        // NIO exposes no errno; strerror(EMFILE) is "Too many open files" and strerror(ENFILE)
+        // "Too many open files in system", on Linux and macOS alike.
+        var message = e.getMessage();
+        return message != null && message.contains("Too many open files");
+    }
+
+    /** One listening socket on one loop; its fields are that loop's. */
+    private final class Acceptor implements Readiness, AutoCloseable {
+        final EventLoop loop;
+        final ServerSocketChannel channel;
+        private Registration registration;
+        private Timer backoff;
+        private long backoffNanos;
+        private int nextLoop;              // round-robin cursor, used without SO_REUSEPORT
+
+        Acceptor(EventLoop loop, ServerSocketChannel channel) {
+            this.loop = loop;
+            this.channel = channel;
+        }
+
+        void register() {
+            if (!channel.isOpen()) return;     // closed before this task ran
+            registration = loop.register(channel, SelectionKey.OP_ACCEPT, this);
+        }
+
+        @Override
+        public void onReady(int readyOps) {
+            for (;;) {
+                SocketChannel accepted;
+                try {
+                    accepted = accept.accept(channel);
+                } catch (IOException e) {
+                    onAcceptFailure(e);
+                    return;
+                }
+                if (accepted == null) {
+                    backoffNanos = 0;
+                    return;
+                }
+                handOff(accepted);
+            }
+        }
+
+        private void handOff(SocketChannel accepted) {
+            var loops = group.loops();
+            EventLoop target = reusePort ? loop : loops.get(nextLoop++ % loops.size());
+            if (nextLoop == loops.size()) nextLoop = 0;
+            if (target == loop) {
+                adopt(target, accepted);
+                return;
+            }
+            try {
+                target.execute(() -> adopt(target, accepted));
+            } catch (RejectedExecutionException e) {
+                LOG.debug(() -> target + " refused a connection: " + e.getMessage());
+                closeQuietly(accepted);
+            }
+        }
+
+        private void onAcceptFailure(IOException e) {
+            if (!channel.isOpen()) return;
+            if (!isOutOfFileDescriptors(e)) {
+                LOG.debug("accept failed", e);     // e.g. the peer reset while queued
+                return;
+            }
+            backoffNanos = backoffNanos == 0 ? MIN_BACKOFF_NANOS : Math.min(2 * backoffNanos, MAX_BACKOFF_NANOS);
+            loop.counters().acceptBackedOff();
+            LOG.warn(Listener.this + " out of file descriptors; not accepting for "
+                    + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms: " + e.getMessage());
+            registration.interestOps(0);
+            if (backoff == null) backoff = loop.newTimer(this::resume);
+            backoff.schedule(backoffNanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void resume() {
+            if (channel.isOpen() && registration.isValid()) registration.interestOps(SelectionKey.OP_ACCEPT);
+        }
+
+        @Override
+        public void close() {
+            if (backoff != null) backoff.cancel();
+            if (registration != null) registration.cancel();
+            closeQuietly(channel);
+        }
+    }
+
+    private void adopt(EventLoop target, SocketChannel accepted) {
+        try {
+            target.counters().connectionAccepted();
+            Connection.adopt(target, accepted, options, handlers.get());
+        } catch (IOException e) {
+            LOG.debug(() -> "dropped a connection before it opened: " + e);
+            closeQuietly(accepted);
+        } catch (RuntimeException e) {
+            LOG.warn("could not open an accepted connection", e);
+            closeQuietly(accepted);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.weft.net;
+
+import dev.weft.loop.BufferPool;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.util.Arrays;
+
+/**
+ * A connection's pending output: buffers in order, flushed with one gathering write. Loop
+ * thread only (its connection's).
+ *
+ * <p>The buffers sit contiguously in {@code buffers[head..tail)} rather than in a wrapping ring,
+ * because {@link GatheringByteChannel#write(ByteBuffer[], int, int)} wants one contiguous range;
+ * when the tail reaches the end the live range is shifted down (a few references) or, if it
+ * already starts at 0, the arrays double. A queue that grew is shrunk back once drained, so an
+ * idle connection keeps only two 4-entry arrays and no byte buffers (DESIGN rule 3).
+ *
+ * <p>Two kinds of buffers: those queued by reference (the caller's, never touched again) and
+ * pooled ones that {@link #copy} fills, coalescing small writes into the last pooled buffer while
+ * it has room. {@code pooled[i]} marks the latter, which go back to the pool once sent.
+ */
+final class WriteQueue {
+    private static final int INITIAL = 4;
+    private static final int SHRINK_ABOVE = 16;
+    private static final int MAX_WRITES_PER_FLUSH = 4;   // fairness: a huge queue cannot hog the loop
+    /**
+     * Bytes offered to one gathering write. The JDK copies every heap buffer offered, whole, into
+     * a temporary direct buffer before the system call (and caches those per thread), however
+     * little the socket then takes; offering 64 MiB of heap buffers would copy 64 MiB per flush.
+     * 1 MiB is a quarter of Linux's largest default send buffer (tcp_wmem), so four writes can
+     * still fill it.
+     */
+    private static final int MAX_BYTES_PER_WRITE = 1 << 20;
+
+    private ByteBuffer[] buffers = new ByteBuffer[INITIAL];
+    private boolean[] pooled = new boolean[INITIAL];
+    private int head;
+    private int tail;
+    private long pending;
+
+    long pending() { return pending; }
+
+    boolean isEmpty() { return head == tail; }
+
+    /** Queues {@code bytes} by reference. */
+    void add(ByteBuffer bytes) {
+        if (!bytes.hasRemaining()) return;
+        append(bytes, false);
+        pending += bytes.remaining();
+    }
+
+    /** Copies {@code length} bytes into pooled buffers, filling the last one first. */
+    void copy(byte[] src, int offset, int length, BufferPool pool) {
+        while (length > 0) {
+            ByteBuffer last = tail > head && pooled[tail - 1] ? buffers[tail - 1] : null;
+            if (last == null || last.limit() == last.capacity()) {
+                last = pool.acquire().limit(0);      // read mode, empty: bytes go in at limit
+                append(last, true);
+            }
+            int end = last.limit();
+            int n = Math.min(length, last.capacity() - end);
+            last.limit(end + n);
+            last.put(end, src, offset, n);            // absolute: position (what is sent) untouched
+            pending += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /**
+     * Writes as much as {@code channel} takes now; releases pooled buffers fully sent.
+     * @return bytes written (0 when the socket's send buffer is full)
+     */
+    long writeTo(GatheringByteChannel channel, BufferPool pool) throws IOException {
+        long total = 0;
+        for (int i = 0; i < MAX_WRITES_PER_FLUSH && head < tail; i++) {
+            long n = writeSome(channel);
+            if (n <= 0) break;
+            total += n;
+            pending -= n;
+            dropSent(pool);
+        }
+        return total;
+    }
+
+    /** One gathering write of at most MAX_BYTES_PER_WRITE, clipping the last buffer for the call. */
+    private long writeSome(GatheringByteChannel channel) throws IOException {
+        int end = head;
+        long offered = 0;
+        while (end < tail && offered < MAX_BYTES_PER_WRITE) offered += buffers[end++].remaining();
+        ByteBuffer last = buffers[end - 1];
+        int limit = last.limit();
+        if (offered > MAX_BYTES_PER_WRITE) last.limit(limit - (int) (offered - MAX_BYTES_PER_WRITE));
+        try {
+            return channel.write(buffers, head, end - head);
+        } finally {
+            last.limit(limit);
+        }
+    }
+
+    /** Releases every pooled buffer and forgets the rest (the connection closed). */
+    void clear(BufferPool pool) {
+        for (int i = head; i < tail; i++) {
+            if (pooled[i]) pool.release(buffers[i]);
+            buffers[i] = null;
+        }
+        head = tail = 0;
+        pending = 0;
+        shrink();
+    }
+
+    private void dropSent(BufferPool pool) {
+        while (head < tail && !buffers[head].hasRemaining()) {
+            if (pooled[head]) pool.release(buffers[head]);
+            buffers[head] = null;
+            head++;
+        }
+        if (head == tail) {
+            head = tail = 0;
+            shrink();
+        }
+    }
+
+    private void append(ByteBuffer buffer, boolean isPooled) {
+        if (tail == buffers.length) makeRoom();
+        buffers[tail] = buffer;
+        pooled[tail] = isPooled;
+        tail++;
+    }
+
+    private void makeRoom() {
+        int live = tail - head;
+        if (head > 0) {
+            System.arraycopy(buffers, head, buffers, 0, live);
+            System.arraycopy(pooled, head, pooled, 0, live);
+            Arrays.fill(buffers, live, tail, null);
+        } else {
+            buffers = Arrays.copyOf(buffers, buffers.length * 2);
+            pooled = Arrays.copyOf(pooled, pooled.length * 2);
+        }
+        head = 0;
+        tail = live;
+    }
+
+    private void shrink() {
+        if (buffers.length > SHRINK_ABOVE) {
+            buffers = new ByteBuffer[INITIAL];
+            pooled = new boolean[INITIAL];
+        }
+    }
+}

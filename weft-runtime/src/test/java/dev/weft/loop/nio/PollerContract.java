@@ -1,0 +1,149 @@
+package dev.weft.loop.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.loop.spi.Poller;
+import dev.weft.loop.spi.Readiness;
+import dev.weft.testing.LogCapture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Poller} passes (STYLE rule 9): implement {@link #open()} in a test
+ * class per transport. The test thread plays the loop thread. Blocking polls here are always
+ * ended by data or a wakeup already in place, or bounded by a short timeout.
+ */
+public interface PollerContract {
+    Poller open() throws IOException;
+
+    private static Pipe pipe() throws IOException {
+        var pipe = Pipe.open();
+        pipe.source().configureBlocking(false);
+        return pipe;
+    }
+
+    private static void send(Pipe pipe, int bytes) throws IOException {
+        pipe.sink().write(ByteBuffer.allocate(bytes));
+    }
+
+    @Test
+    default void aReadyChannelsHandlerRunsWithItsReadyOps() throws IOException {
+        try (var poller = open()) {
+            var pipe = pipe();
+            var seen = new ArrayList<Integer>();
+            poller.register(pipe.source(), SelectionKey.OP_READ, seen::add);
+            poller.poll(0);
+            assertTrue(seen.isEmpty(), "nothing to read yet");
+            send(pipe, 1);
+            poller.poll(TimeUnit.SECONDS.toNanos(10));
+            assertEquals(List.of(SelectionKey.OP_READ), seen);
+        }
+    }
+
+    @Test
+    default void readinessIsLevelTriggered() throws IOException {
+        try (var poller = open()) {
+            var pipe = pipe();
+            int[] calls = {0};
+            poller.register(pipe.source(), SelectionKey.OP_READ, _ -> calls[0]++);
+            send(pipe, 4);
+            poller.poll(TimeUnit.SECONDS.toNanos(10));
+            poller.poll(0);                          // nothing was read: still ready
+            assertEquals(2, calls[0]);
+        }
+    }
+
+    @Test
+    default void wakeupEndsABlockingPollAndIsRememberedIfNoneIsBlocked() throws Exception {
+        try (var poller = open()) {
+            poller.wakeup();
+            poller.poll(Long.MAX_VALUE);            // returns: the wakeup came first
+            // Before or during the poll, it does not matter: either way the poll returns.
+            var waker = Thread.ofPlatform().start(poller::wakeup);
+            poller.poll(Long.MAX_VALUE);
+            waker.join();
+        }
+    }
+
+    @Test
+    default void aShortTimeoutReturnsWithNothingReady() throws IOException {
+        try (var poller = open()) {
+            var pipe = pipe();
+            int[] calls = {0};
+            poller.register(pipe.source(), SelectionKey.OP_READ, _ -> calls[0]++);
+            poller.poll(TimeUnit.MILLISECONDS.toNanos(1));
+            assertEquals(0, calls[0]);
+        }
+    }
+
+    @Test
+    default void interestOpsAndCancelControlWhatIsReported() throws IOException {
+        try (var poller = open()) {
+            var pipe = pipe();
+            int[] calls = {0};
+            var registration = poller.register(pipe.source(), SelectionKey.OP_READ, _ -> calls[0]++);
+            send(pipe, 1);
+            registration.interestOps(0);
+            assertEquals(0, registration.interestOps());
+            poller.poll(0);
+            assertEquals(0, calls[0], "not watched");
+            registration.interestOps(SelectionKey.OP_READ);
+            poller.poll(TimeUnit.SECONDS.toNanos(10));
+            assertEquals(1, calls[0]);
+            registration.cancel();
+            assertFalse(registration.isValid());
+            registration.interestOps(SelectionKey.OP_READ);     // no effect, no exception
+            poller.poll(0);
+            assertEquals(1, calls[0], "cancelled");
+            assertTrue(pipe.source().isOpen(), "cancel leaves the channel open");
+        }
+    }
+
+    @Test
+    default void aThrowingHandlerIsDeregisteredAndOthersStillRun() throws IOException {
+        try (var poller = open(); var log = LogCapture.start()) {
+            var bad = pipe();
+            var good = pipe();
+            int[] goodCalls = {0};
+            var badRegistration = poller.register(bad.source(), SelectionKey.OP_READ, _ -> {
+                throw new IllegalStateException("handler bug");
+            });
+            poller.register(good.source(), SelectionKey.OP_READ, _ -> goodCalls[0]++);
+            send(bad, 1);
+            send(good, 1);
+            for (int i = 0; i < 100 && goodCalls[0] == 0; i++) poller.poll(TimeUnit.MILLISECONDS.toNanos(100));
+            poller.poll(0);
+            assertTrue(goodCalls[0] >= 1);
+            assertFalse(badRegistration.isValid());
+            assertTrue(bad.source().isOpen());
+            assertEquals(1, log.warnings().size());
+        }
+    }
+
+    @Test
+    default void closeClosesChannelsOrClosesAutoCloseableHandlers() throws IOException {
+        var poller = open();
+        var plain = pipe();
+        var owned = pipe();
+        boolean[] closed = {false};
+        class Owner implements Readiness, AutoCloseable {
+            @Override public void onReady(int readyOps) { }
+            @Override public void close() { closed[0] = true; }
+        }
+        poller.register(plain.source(), SelectionKey.OP_READ, _ -> { });
+        poller.register(owned.source(), SelectionKey.OP_READ, new Owner());
+        poller.close();
+        assertFalse(plain.source().isOpen());
+        assertTrue(closed[0]);
+        assertTrue(owned.source().isOpen(), "its owner decides");
+        poller.close();                              // idempotent
+    }
+}
