@@ -5,4 +5,5 @@ module weft {
     exports dev.weft.loop;
     exports dev.weft.loop.spi;
     exports dev.weft.net;
+    exports dev.weft.server;
 }

@@ -1,10 +1,53 @@
 package dev.weft.cli;
 
+import java.io.PrintStream;
+import java.util.Arrays;
+
 /** Entry point of the {@code weft} command. */
 public final class Main {
     private Main() {}
 
-    public static void main(String[] args) {
-        System.out.println("usage: weft <command>");
+    private static final String USAGE = """
+            usage: weft <command> [options]
+
+            commands:
+              demo [--host H] [--port P] [--loops N]   serve the demo (long-poll chat, streamed clock,
+                                                       live counters) on http://127.0.0.1:8080/
+              version                                  print the version
+              help                                     this text
+
+            The launcher adds: ./weft test (the test suite), ./weft bench ... (benchmarks).
+            """;
+
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Options.UsageError e) {
+            System.err.println("weft: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        int status = switch (command) {
+            case "demo" -> Demo.run(Options.parse(rest, 8080));
+            case "version", "--version" -> print(System.out, "weft " + version());
+            case "help", "--help", "-h" -> print(System.out, USAGE);
+            default -> print(System.err, "weft: unknown command '" + command + "'\n\n" + USAGE) + 2;
+        };
+        if (status != 0) System.exit(status);
+    }
+
+    private static int print(PrintStream out, String text) {
+        out.print(text.endsWith("\n") ? text : text + "\n");
+        return 0;
+    }
+
+    static String version() {
+        return Main.class.getModule().getDescriptor() != null
+                ? Main.class.getModule().getDescriptor().rawVersion().orElse("0.1.0-SNAPSHOT")
+                : "0.1.0-SNAPSHOT";
     }
 }

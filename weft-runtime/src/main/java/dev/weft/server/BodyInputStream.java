@@ -1,0 +1,152 @@
+package dev.weft.server;
+
+import dev.weft.protocol.http.Headers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@link Request#bodyStream()}: the blocking bridge for request bodies. The loop copies each piece
+ * into a bounded queue (64 KiB); the reading virtual thread takes from it and parks while it is
+ * empty. When the queue is full the reader tells the server to pause ({@code onBytes} returns
+ * false), so the socket is not read (DESIGN rule 4); once the reader has taken half, it resumes.
+ *
+ * <p>Reading starts (and a {@code 100 Continue} goes out) on the first read, not before.
+ * A lock and a condition, not {@code synchronized}, so a parked virtual thread frees its carrier.
+ */
+final class BodyInputStream extends InputStream implements BodyReader {
+    static final int CAPACITY = 64 << 10;
+
+    private final Exchange exchange;
+    private final long maxBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<byte[]> pieces = new ArrayDeque<>();
+    private byte[] current;
+    private int offset;
+    private int buffered;
+    private boolean started, ended, paused, closed;
+    private Throwable failure;
+
+    BodyInputStream(Exchange exchange, long maxBytes) {
+        this.exchange = exchange;
+        this.maxBytes = maxBytes;
+    }
+
+    // ---- the loop's side (BodyReader) ----
+
+    @Override public boolean onBytes(ByteBuffer piece) {
+        byte[] copy = new byte[piece.remaining()];
+        piece.get(copy);
+        lock.lock();
+        try {
+            if (closed) return true;                        // discard: the reader gave up
+            pieces.add(copy);
+            buffered += copy.length;
+            arrived.signalAll();
+            paused = buffered >= CAPACITY;
+            return !paused;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override public void onEnd(Headers trailers) { finish(null); }
+
+    @Override public void onFailure(Throwable cause) { finish(cause); }
+
+    @Override public long maxBytes() { return maxBytes; }
+
+    private void finish(Throwable cause) {
+        lock.lock();
+        try {
+            ended = true;
+            failure = cause;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the reading thread's side ----
+
+    @Override public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override public int read(byte[] into, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, into.length);
+        if (len == 0) return 0;
+        boolean resume;
+        int n;
+        lock.lock();
+        try {
+            start();
+            while (current == null && (current = pieces.poll()) == null) {
+                if (ended) return endOfBody();
+                arrived.await();
+            }
+            n = Math.min(len, current.length - offset);
+            System.arraycopy(current, offset, into, off, n);
+            offset += n;
+            buffered -= n;
+            if (offset == current.length) {
+                current = null;
+                offset = 0;
+            }
+            resume = paused && buffered <= CAPACITY / 2;
+            if (resume) paused = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the request body");
+        } finally {
+            lock.unlock();
+        }
+        if (resume) exchange.resumeBody();
+        return n;
+    }
+
+    @Override public int available() {
+        lock.lock();
+        try {
+            return buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            pieces.clear();
+            current = null;
+            buffered = 0;
+        } finally {
+            lock.unlock();
+        }
+        if (paused) exchange.resumeBody();             // let the rest drain past us
+    }
+
+    private void start() {
+        if (started) return;
+        started = true;
+        lock.unlock();
+        try {
+            exchange.readBody(this);
+        } finally {
+            lock.lock();
+        }
+    }
+
+    private int endOfBody() throws IOException {
+        if (failure == null) return -1;
+        throw failure instanceof IOException io ? io : new IOException("the request body failed: " + failure, failure);
+    }
+}

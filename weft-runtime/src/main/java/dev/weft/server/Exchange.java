@@ -1,0 +1,75 @@
+package dev.weft.server;
+
+import dev.weft.protocol.http.Headers;
+import dev.weft.protocol.http.Status;
+
+/**
+ * One request and the right to answer it: the reply handle an {@link Handler.Async} handler
+ * keeps while it waits, and may hand to any thread (STYLE.md rule 10).
+ *
+ * <h2>Lifecycle</h2>
+ * <ol>
+ *   <li>The server parses a request head, routes it, and calls the handler with a fresh exchange.
+ *       The request body has not been read yet.</li>
+ *   <li>The handler may read the body ({@link #readBody}), and answers exactly once: with
+ *       {@link #reply} or by starting a {@link #stream}. It may do so before it returns, or later
+ *       from any thread (the exchange is then "parked").</li>
+ *   <li>Responses on one connection leave in request order (HTTP/1.1 pipelining, RFC 9112 §9.3.2),
+ *       so a reply may wait for an earlier request's response before it is written.</li>
+ *   <li>The exchange ends when its response has been handed to the connection, when the client
+ *       goes away, or when the reply deadline fires ({@code ServerTimeouts.reply}, answered with
+ *       503). The last two run the {@link #onCancel} actions and make {@link #isOpen()} false; a
+ *       reply after that is a harmless no-op.</li>
+ * </ol>
+ *
+ * <h2>Request context</h2>
+ * Callbacks the server runs later for this exchange (the sending of the reply, {@link #onCancel}
+ * actions, {@link BodyReader} and {@link ResponseStream} callbacks) run on the connection's loop
+ * with the request's context bound again: {@link RequestContext#CURRENT} and the scoped values
+ * the server was told to carry ({@code Server.Builder.carry}). The bindings are captured each time
+ * the handler calls a method of this exchange on its own thread while it runs, the last capture
+ * winning, and at the latest when the handler is called; so a handler that binds a value and then
+ * parks the exchange inside that binding has it carried.
+ *
+ * <p>Every method may be called from any thread.
+ */
+public interface Exchange {
+    Request request();
+
+    /**
+     * Sends {@code response}, once. A second reply (or a reply after {@link #stream}) is a bug and
+     * throws {@link dev.weft.protocol.http.UsageViolation}; a reply after the client left or the
+     * deadline fired is a no-op.
+     */
+    void reply(Response response);
+
+    /** False once the client left, the reply deadline fired, or the connection closed. */
+    boolean isOpen();
+
+    /**
+     * Runs {@code action} on the loop, in the request's context, if the client goes away (or the
+     * reply deadline fires) before the response is complete, so a parked long-poll is dropped at
+     * once rather than at its deadline. Runs at once (on the loop) if that has already happened.
+     * A blocking handler's virtual thread is interrupted in the same case.
+     */
+    void onCancel(Runnable action);
+
+    /**
+     * Starts a streamed response: the head now, the body in pieces through the returned stream
+     * (chunked for HTTP/1.1, until-close for HTTP/1.0, or fixed when {@code headers} has a
+     * Content-Length). Counts as the reply.
+     */
+    ResponseStream stream(Status status, Headers headers);
+
+    /**
+     * Reads the request body as it arrives, with backpressure: {@code reader} gets each piece on
+     * the loop and decides, by its return value, whether the server goes on reading the socket
+     * (see {@link BodyReader}). {@code 100 Continue} is sent only now, when the body is first
+     * asked for (RFC 9110 §10.1.1). Once per exchange; a request without a body gets
+     * {@link BodyReader#onEnd} straight away.
+     */
+    void readBody(BodyReader reader);
+
+    /** Resumes a body that the reader paused by returning false from {@link BodyReader#onBytes}. */
+    void resumeBody();
+}

@@ -1,0 +1,349 @@
+package dev.weft.server;
+
+import dev.weft.loop.Timer;
+import dev.weft.net.Connection;
+import dev.weft.net.ConnectionHandler;
+import dev.weft.net.WriteStalled;
+import dev.weft.protocol.http.PeerViolation;
+import dev.weft.protocol.http.Status;
+import dev.weft.protocol.http.Version;
+import dev.weft.protocol.http1.Http1Event;
+import dev.weft.protocol.http1.Http1Event.EndOfMessage;
+import dev.weft.protocol.http1.Http1Event.RequestHead;
+import dev.weft.protocol.http1.Http1Event.Signal;
+import dev.weft.protocol.http1.Http1Parser;
+import dev.weft.protocol.http1.Role;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/1.1 server side of one connection: one parser, the queue of exchanges in flight, and
+ * the read deadlines. Every method runs on the connection's loop (DESIGN rule 1).
+ *
+ * <h2>Theory of operation</h2>
+ * <ol>
+ *   <li>Reading. {@link #onRead} feeds the parser and pulls events while {@link #canParse()}
+ *       says so, which is where all backpressure lives: no new head while {@code maxPipelined}
+ *       exchanges are in flight; no body bytes until the handler asks ({@link HttpExchange.BodyState});
+ *       nothing after the last request. Bytes left unparsed stay with the {@link Connection}, which
+ *       then stops reading the socket until {@link #resumeParsing()} (DESIGN rule 4).</li>
+ *   <li>Dispatch. Each head becomes an {@link HttpExchange}, appended to {@code inFlight}, and is
+ *       routed ({@link Dispatch}). The handler may answer at once or park the exchange.</li>
+ *   <li>Writing. Responses leave strictly in request order (RFC 9112 §9.3.2): {@link ResponseQueue}
+ *       writes the first exchange's reply as soon as it has one, then the next, and holds later
+ *       replies until their turn. Output is flushed once per batch: at the end of {@code onRead},
+ *       or by one queued flush task for replies that arrive from other threads.</li>
+ *   <li>Deadlines (DESIGN rule 5). One re-armed read timer watches what we wait for from the peer
+ *       ({@link #updateDeadline()}): keep-alive idle, the rest of a head, the next body bytes. One
+ *       re-armed reply timer watches the oldest unanswered exchange. The write-stall deadline is
+ *       the Connection's own.</li>
+ *   <li>Endings. A codec violation is answered with its status and a close, after the responses
+ *       already owed; an EOF or a reset cancels every exchange in flight, running their onCancel
+ *       actions at once (nginx's 499 behaviour: a client that half-closes has left).</li>
+ * </ol>
+ */
+final class Http1Connection implements ConnectionHandler {
+    /** Where the parser stands; all transitions are in this file. */
+    sealed interface Reading {
+        /** Between requests ({@code IDLE}) or inside a head that has not completed ({@code HEAD}). */
+        enum Await implements Reading { IDLE, HEAD }
+
+        /** After a head, until its EndOfMessage: the body (possibly empty) of {@code exchange}. */
+        record Body(HttpExchange exchange) implements Reading {}
+
+        /** No more requests will be read on this connection. */
+        enum Stopped implements Reading { STOPPED }
+    }
+
+    private final ServerCore core;
+    private ServerLoop loop;
+    private Connection connection;
+    private Http1Parser parser;
+    private ResponseQueue responses;
+    private final ArrayDeque<HttpExchange> inFlight = new ArrayDeque<>(2);
+    private Reading reading = Reading.Await.IDLE;
+    private Timer readTimer;
+    private Deadline armed;                    // the read deadline the timer is set for; null for none
+    private boolean bodyProgress;              // body bytes arrived since the body deadline was armed
+    private boolean draining;
+    private ByteBuffer fed;                    // the view of a read buffer the parser was last fed
+    private ByteBuffer readBuffer;             // that view while this onRead parses it, else null
+    private int boundary;                      // its position at the last message boundary
+
+    Http1Connection(ServerCore core) { this.core = core; }
+
+    // ---- ConnectionHandler ----
+
+    @Override public void onOpen(Connection c) {
+        connection = c;
+        loop = core.loop(c.loop());
+        parser = new Http1Parser(Role.SERVER, core.limits());
+        responses = new ResponseQueue(this, c, loop, core, inFlight);
+        readTimer = c.loop().newTimer(this::onReadDeadline);
+        loop.stats.increment(ServerStats.Count.CONNECTIONS_ACCEPTED);
+        loop.stats.increment(ServerStats.Count.CONNECTIONS_OPEN);
+        loop.connections.add(this);
+        if (loop.stopping) {
+            connection.close();
+            return;
+        }
+        updateDeadline();
+    }
+
+    /**
+     * Parses what arrived. The parser is fed a view of {@code in}, never {@code in} itself: when we
+     * stop with bytes unparsed, the Connection compacts its buffer and hands the same object back
+     * later, which the parser would (rightly) take for a caller feeding over unconsumed input. So
+     * the old view is marked consumed (its bytes come back in {@code in}) and a fresh view is fed.
+     */
+    @Override public void onRead(Connection c, ByteBuffer in) {
+        int start = in.position();
+        if (fed != null) fed.position(fed.limit());
+        ByteBuffer view = in.duplicate();
+        fed = view;
+        readBuffer = view;
+        boundary = start;
+        responses.batchStart();
+        try {
+            parser.feed(view);
+            drive();
+        } catch (PeerViolation v) {
+            violation(v);
+        } finally {
+            readBuffer = null;
+            in.position(view.position());
+            loop.stats.add(ServerStats.Count.BYTES_READ, in.position() - start);
+            if (in.hasRemaining() && connection.isOpen()) connection.suspendRead();
+            responses.batchEnd();
+        }
+        updateDeadline();
+    }
+
+    /** EOF: the client has left (theory step 5); what is already queued is still flushed. */
+    @Override public void onInputClosed(Connection c) {
+        cancelAll(new IOException("the client closed its side of the connection"));
+        c.close();
+    }
+
+    @Override public void onWritable(Connection c) { responses.onWritable(); }
+
+    @Override public void onClose(Connection c) {
+        readTimer.cancel();
+        responses.closed();
+        fed = null;
+        if (c.failure().orElse(null) instanceof WriteStalled) loop.stats.deadline(Deadline.WRITE_STALL);
+        reading = Reading.Stopped.STOPPED;
+        cancelAll(c.failure().orElseGet(() -> new IOException("connection closed")));
+        loop.connections.remove(this);
+        loop.stats.add(ServerStats.Count.CONNECTIONS_OPEN, -1);
+    }
+
+    // ---- parsing ----
+
+    private void drive() {
+        while (canParse()) {
+            Http1Event event = parser.next();
+            switch (event) {
+                case RequestHead head -> onHead(head);
+                case Http1Event.Body(ByteBuffer bytes) -> onBody(bytes);
+                case EndOfMessage end -> onEnd(end);
+                case Signal signal -> {
+                    if (!onSignal(signal)) return;
+                }
+                case Http1Event.ResponseHead _ -> throw new AssertionError("server role never yields a response head");
+            }
+        }
+    }
+
+    /** The one gate on parsing: see the theory of operation, step 1. */
+    private boolean canParse() {
+        return switch (reading) {
+            case Reading.Await _ -> inFlight.size() < core.maxPipelined();
+            case Reading.Body(HttpExchange ex) -> switch (ex.bodyState()) {
+                case NONE, WANTED, DRAINING -> true;
+                case UNREAD, PAUSED, ENDED, FAILED -> false;
+            };
+            case Reading.Stopped _ -> false;
+        };
+    }
+
+    /** False when parsing stops for now. */
+    private boolean onSignal(Signal signal) {
+        switch (signal) {
+            case NEED_MORE -> {
+                if (reading == Reading.Await.IDLE && readBuffer != null && readBuffer.position() > boundary) {
+                    reading = Reading.Await.HEAD;            // bytes of the next head have begun
+                }
+                return false;
+            }
+            case PAUSED -> {
+                parser.resume();                             // an Upgrade no route took: stay HTTP/1.1
+                return true;
+            }
+            case CLOSED -> {
+                stopReading();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void onHead(RequestHead head) {
+        loop.stats.increment(ServerStats.Count.REQUESTS);
+        var request = new Request(head.method(), head.target(), head.version(), head.headers(), head.framing(),
+                connection.remoteAddress(), core.scope());
+        var ex = new HttpExchange(responses, request, connection.loop().nanoTime());
+        ex.keepAlive = head.keepAlive() && !draining;
+        ex.continueDue = head.expectContinue() && head.version() == Version.HTTP_1_1;   // RFC 9110 §10.1.1
+        inFlight.addLast(ex);
+        reading = new Reading.Body(ex);
+        Dispatch.route(core.router(), ex);
+        responses.armReplyTimer();                     // after: a reply given at once needs no timer
+    }
+
+    private void onBody(ByteBuffer bytes) {
+        bodyProgress = true;
+        if (reading instanceof Reading.Body(HttpExchange ex)) ex.deliver(bytes);
+    }
+
+    private void onEnd(EndOfMessage end) {
+        if (reading instanceof Reading.Body(HttpExchange ex)) ex.deliverEnd(end.trailers());
+        reading = draining ? Reading.Stopped.STOPPED : Reading.Await.IDLE;
+        if (readBuffer != null) boundary = readBuffer.position();
+        if (reading == Reading.Stopped.STOPPED) responses.closeWhenDone();
+    }
+
+    // ---- called by the ResponseQueue and the exchanges (loop) ----
+
+    /** The exchange's reader starts: its limit, then parse on. */
+    void readingStarted(HttpExchange ex, long maxBytes) {
+        if (reading instanceof Reading.Body(HttpExchange current) && current == ex) parser.bodyLimit(maxBytes);
+        resumeParsing();
+    }
+
+    /** Something that held parsing back has let go: parse on, from the bytes the connection kept. */
+    void resumeParsing() {
+        if (!canParse()) return;
+        updateDeadline();
+        if (readBuffer == null && connection.isReadSuspended()) connection.resumeRead();   // redelivers in a task: no nesting
+    }
+
+    /** The body of the exchange being read is not needed any more: skip it, or give up the connection. */
+    boolean skipBody(HttpExchange ex) {
+        if (!(reading instanceof Reading.Body(HttpExchange current)) || current != ex) return true;
+        boolean small = ex.req().contentLength().orElse(Long.MAX_VALUE) <= ResponseQueue.DRAIN_LIMIT;
+        if (small && !ex.continueDue) {                // a client told to wait (Expect) may never send it
+            ex.bodyState(HttpExchange.BodyState.DRAINING);
+            resumeParsing();
+            return true;
+        }
+        stopReading();
+        return false;
+    }
+
+    /** No request after the current one will be read. */
+    void stopReading() {
+        if (reading == Reading.Stopped.STOPPED) return;
+        reading = Reading.Stopped.STOPPED;
+        responses.closeWhenDone();
+    }
+
+    boolean isReadingStopped() { return reading == Reading.Stopped.STOPPED || draining; }
+
+    /** Graceful stop: no new requests; close as soon as nothing is owed. */
+    void drain() {
+        draining = true;
+        if (reading instanceof Reading.Await) stopReading();
+        responses.closeWhenDone();
+    }
+
+    void abort() { connection.abort(); }
+
+    // ---- deadlines ----
+
+    /** Arms the read timer for what we are waiting for from the peer now (theory step 4). */
+    void updateDeadline() {
+        Deadline want = switch (reading) {
+            case Reading.Await.HEAD -> Deadline.REQUEST_HEAD;
+            case Reading.Await.IDLE -> inFlight.isEmpty() ? Deadline.KEEP_ALIVE_IDLE : null;
+            case Reading.Body(HttpExchange ex) -> switch (ex.bodyState()) {
+                case WANTED, DRAINING -> Deadline.REQUEST_BODY;
+                case NONE, UNREAD, PAUSED, ENDED, FAILED -> null;
+            };
+            case Reading.Stopped _ -> null;
+        };
+        if (want == armed && !(want == Deadline.REQUEST_BODY && bodyProgress)) return;
+        bodyProgress = false;
+        armed = want;
+        if (want == null) readTimer.cancel();
+        else readTimer.schedule(timeout(want).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private Duration timeout(Deadline d) {
+        ServerTimeouts t = core.timeouts();
+        return switch (d) {
+            case REQUEST_HEAD -> t.requestHead();
+            case REQUEST_BODY -> t.requestBody();
+            case KEEP_ALIVE_IDLE -> t.keepAliveIdle();
+            case WRITE_STALL -> t.writeStall();
+            case REPLY -> t.reply();
+        };
+    }
+
+    private void onReadDeadline() {
+        Deadline fired = armed;
+        armed = null;
+        if (fired == null || !connection.isOpen()) return;
+        loop.stats.deadline(fired);
+        switch (fired) {
+            case KEEP_ALIVE_IDLE -> connection.close();
+            case REQUEST_HEAD -> {
+                reading = Reading.Stopped.STOPPED;
+                responses.failWith(Response.text(Status.REQUEST_TIMEOUT, "request head not received in time\n"));  // RFC 9110 §15.5.9
+            }
+            case REQUEST_BODY -> {
+                var ex = ((Reading.Body) reading).exchange();
+                stopReading();
+                ex.deliverFailure(new IOException("request body not received in time"));
+                if (!ex.serverReply(Response.text(Status.REQUEST_TIMEOUT, "request body not received in time\n"))) {
+                    responses.closeWhenDone();
+                }
+            }
+            case WRITE_STALL, REPLY -> throw new AssertionError(fired + " is not a read deadline");
+        }
+    }
+
+    // ---- failures ----
+
+    /** The peer broke HTTP/1.1: answer the violation's status once what is owed is sent, then close (DESIGN rule 6). */
+    private void violation(PeerViolation v) {
+        loop.stats.violation(v.violation());
+        Server.LOG.debug(() -> connection.remoteAddress() + ": " + v.getMessage());
+        Reading was = reading;
+        reading = Reading.Stopped.STOPPED;
+        var answer = Response.text(v.violation().status(), v.violation() + " (" + v.violation().rfc() + ")\n");
+        if (was instanceof Reading.Body(HttpExchange ex) && ex.bodyState() != HttpExchange.BodyState.ENDED) {
+            ex.deliverFailure(v);
+            if (ex.serverReply(answer)) {
+                responses.closeWhenDone();
+                return;
+            }
+        }
+        responses.failWith(answer);
+    }
+
+    private void cancelAll(Throwable cause) {
+        if (reading != Reading.Stopped.STOPPED) reading = Reading.Stopped.STOPPED;
+        for (HttpExchange ex : inFlight.toArray(HttpExchange[]::new)) ex.cancel(cause);
+    }
+
+    boolean isEmpty() { return inFlight.isEmpty(); }
+
+    Connection connection() { return connection; }
+
+    @Override public String toString() { return "http1 " + (connection == null ? "unopened" : connection.remoteAddress()); }
+}

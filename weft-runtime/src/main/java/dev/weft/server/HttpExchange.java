@@ -1,0 +1,282 @@
+package dev.weft.server;
+
+import dev.weft.protocol.http.Headers;
+import dev.weft.protocol.http.Status;
+import dev.weft.protocol.http.UsageViolation;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The server's {@link Exchange}. Called from any thread; its state belongs to the connection's
+ * loop (DESIGN rule 1) and other threads reach it only through {@link ExchangeHost#execute}.
+ *
+ * <h2>Theory of operation</h2>
+ * Two things happen to an exchange, each in one place:
+ * <ol>
+ *   <li>Who answers is settled once, by a compare-and-set on {@code claim} that any thread may
+ *       race for: the application ({@link #reply}, {@link #stream}) or the server itself (a
+ *       deadline, a violation, a client that left). The loser of an application-versus-server race
+ *       is a no-op. Separately, the application may answer only once ({@code answered}): a second
+ *       answer is a bug (UsageViolation), even when the first one no longer counted.</li>
+ *   <li>Everything else moves on the loop: the {@link Reply} state (the connection writes replies
+ *       in request order, see {@link ExchangeHost#replyReady}), the {@link BodyState} of the
+ *       request body, the cancel actions.</li>
+ * </ol>
+ * Every user callback runs through {@link #runGuarded}, inside the captured {@link RequestContext}
+ * and with failures turned into a 500 (see {@link Exchange} for when the context is captured).
+ */
+final class HttpExchange implements Exchange {
+    /** The response side, loop-only. */
+    sealed interface Reply {
+        enum Flat implements Reply { AWAITING, SENT, CANCELLED }
+        record Ready(Response response) implements Reply {}
+        record Streaming(ExchangeStream stream) implements Reply {}
+    }
+
+    /** The request body, loop-only. */
+    enum BodyState { NONE, UNREAD, WANTED, PAUSED, DRAINING, ENDED, FAILED }
+
+    /** A callback that may throw: handler bodies, reader callbacks. */
+    @FunctionalInterface interface Callback { void run() throws Exception; }
+
+    private static final int FREE = 0, APP = 1, SERVER = 2;
+    private static final VarHandle CLAIM;
+    static {
+        try {
+            CLAIM = MethodHandles.lookup().findVarHandle(HttpExchange.class, "claim", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ExchangeHost host;
+    private final Request request;
+    private final long startNanos;
+    @SuppressWarnings("unused") private volatile int claim;        // via CLAIM
+    private final AtomicBoolean bodyClaimed = new AtomicBoolean();
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile boolean open = true;
+    private volatile RequestContext context;
+    private volatile Thread handlerThread;  // the thread running a handler or callback of ours now
+    private volatile Thread worker;         // a blocking handler's virtual thread, to interrupt on cancel
+
+    // loop-only
+    private Reply reply = Reply.Flat.AWAITING;
+    private BodyState body;
+    private BodyReader reader;
+    private List<Runnable> cancelActions = List.of();
+    // the connection's, loop-only
+    boolean keepAlive;                      // the request allows another after it (RFC 9112 §9.3)
+    boolean continueDue;                    // 100 Continue owed once the body is wanted and this is first in line
+    boolean mustClose;                      // its unread body cannot be skipped: close after the response
+
+    HttpExchange(ExchangeHost host, Request request, long startNanos) {
+        this.host = host;
+        this.request = request;
+        this.startNanos = startNanos;
+        this.body = request.hasBody() ? BodyState.UNREAD : BodyState.NONE;
+        this.context = RequestContext.of(request);
+        request.attach(this);
+    }
+
+    @Override public Request request() {
+        capture();
+        return request;
+    }
+
+    /** The request, for the server's own use (no context capture). */
+    Request req() { return request; }
+
+    @Override public boolean isOpen() {
+        capture();
+        return open;
+    }
+
+    @Override public void reply(Response response) {
+        capture();
+        answerOnce();
+        if (!claim(APP)) return;
+        host.execute(() -> {
+            if (reply != Reply.Flat.AWAITING) return;         // cancelled while the task was queued
+            reply = new Reply.Ready(response);
+            host.replyReady(this);
+        });
+    }
+
+    @Override public ResponseStream stream(Status status, Headers headers) {
+        capture();
+        var stream = new ExchangeStream(this, host, new Response(status, headers, ByteBuffer.allocate(0)));
+        answerOnce();
+        if (!claim(APP)) {
+            stream.cancelled();
+            return stream;
+        }
+        host.execute(() -> {
+            if (reply != Reply.Flat.AWAITING) return;
+            reply = new Reply.Streaming(stream);
+            host.replyReady(this);
+        });
+        return stream;
+    }
+
+    @Override public void readBody(BodyReader reader) {
+        capture();
+        if (!bodyClaimed.compareAndSet(false, true)) throw new UsageViolation("readBody called twice: " + request);
+        host.execute(() -> startReading(reader));
+    }
+
+    @Override public void resumeBody() {
+        capture();
+        host.execute(() -> {
+            if (body != BodyState.PAUSED) return;
+            body = BodyState.WANTED;
+            host.bodyWanted(this);
+        });
+    }
+
+    @Override public void onCancel(Runnable action) {
+        capture();
+        host.execute(() -> {
+            if (reply == Reply.Flat.CANCELLED) {
+                runGuarded(action::run);
+                return;
+            }
+            if (reply instanceof Reply.Flat f && f == Reply.Flat.SENT) return;
+            if (cancelActions.isEmpty()) cancelActions = new ArrayList<>(2);
+            cancelActions.add(action);
+        });
+    }
+
+    private void startReading(BodyReader r) {
+        reader = r;
+        switch (body) {
+            case NONE -> {
+                body = BodyState.ENDED;
+                runGuarded(() -> r.onEnd(Headers.empty()));
+            }
+            case UNREAD -> {
+                body = BodyState.WANTED;
+                host.readingStarted(this, r.maxBytes());
+            }
+            case FAILED -> runGuarded(() -> r.onFailure(new IOException("the request body failed before it was read")));
+            default -> runGuarded(() -> r.onFailure(new IOException("the request body was " + body + " before it was read")));
+        }
+    }
+
+    // ---- called by the connection, on the loop ----
+
+    BodyState bodyState() { return body; }
+
+    void bodyState(BodyState state) { body = state; }
+
+    Reply replyState() { return reply; }
+
+    long startNanos() { return startNanos; }
+
+    /** A body piece for the reader; false when the reader paused. */
+    boolean deliver(ByteBuffer piece) {
+        if (body == BodyState.DRAINING) return true;
+        boolean[] more = {false};
+        runGuarded(() -> more[0] = reader.onBytes(piece));
+        if (!more[0] && body == BodyState.WANTED) body = BodyState.PAUSED;
+        return more[0];
+    }
+
+    void deliverEnd(Headers trailers) {
+        BodyState was = body;
+        if (was == BodyState.NONE) return;                    // no body: a later readBody ends at once
+        body = BodyState.ENDED;
+        if (was != BodyState.DRAINING && reader != null) runGuarded(() -> reader.onEnd(trailers));
+    }
+
+    void deliverFailure(Throwable cause) {
+        BodyState was = body;
+        body = BodyState.FAILED;
+        if (reader != null && (was == BodyState.WANTED || was == BodyState.PAUSED)) runGuarded(() -> reader.onFailure(cause));
+    }
+
+    /** The server answers (a deadline, a violation, a 404): true if it won the claim. */
+    boolean serverReply(Response response) {
+        if (!claim(SERVER)) return false;
+        reply = new Reply.Ready(response);
+        host.replyReady(this);
+        return true;
+    }
+
+    /** A response with a {@link BodyWriter} is about to be written: it is sent as this stream. */
+    ExchangeStream streamInstead(Response response) {
+        var stream = new ExchangeStream(this, host, new Response(response.status(), response.headers(), response.body()));
+        reply = new Reply.Streaming(stream);
+        return stream;
+    }
+
+    /** The reply has been handed to the connection in full. */
+    void sent() {
+        reply = Reply.Flat.SENT;
+        cancelActions = List.of();
+    }
+
+    /** The client left, or the response was aborted, before it was complete. */
+    void cancel(Throwable cause) { cancel(cause, null); }
+
+    /**
+     * The reply deadline fired: the cancel actions run, then {@code replacement} is the answer
+     * (or none when null: the connection is closing anyway).
+     */
+    void cancel(Throwable cause, Response replacement) {
+        open = false;
+        claim(SERVER);
+        Reply was = reply;
+        if (was == Reply.Flat.SENT || was == Reply.Flat.CANCELLED) return;
+        reply = replacement == null ? Reply.Flat.CANCELLED : new Reply.Ready(replacement);
+        if (body == BodyState.WANTED || body == BodyState.PAUSED || body == BodyState.UNREAD) deliverFailure(cause);
+        if (was instanceof Reply.Streaming(ExchangeStream s)) s.cancelled();
+        Thread w = worker;
+        if (w != null) w.interrupt();
+        List<Runnable> actions = cancelActions;
+        cancelActions = List.of();
+        for (Runnable a : actions) runGuarded(a::run);
+    }
+
+    /** Runs a handler or callback in this request's context; a throw becomes a 500 (or an abort). */
+    void runGuarded(Callback callback) {
+        Thread self = Thread.currentThread();
+        Thread outer = handlerThread;
+        handlerThread = self;
+        try {
+            context.<Void, Exception>call(() -> {
+                callback.run();
+                return null;
+            });
+        } catch (Throwable t) {
+            host.handlerFailed(this, t);
+        } finally {
+            handlerThread = outer;
+        }
+    }
+
+    /** A blocking handler runs on {@code thread}; it is interrupted if the exchange is cancelled. */
+    void worker(Thread thread) { worker = thread; }
+
+    /** Takes a fresh context snapshot when a handler of ours calls in on its own thread. */
+    private void capture() {
+        if (handlerThread == Thread.currentThread()) context = RequestContext.of(request);
+    }
+
+    RequestContext context() { return context; }
+
+    /** The application answers once, whether or not its answer still counts (step 1 above). */
+    private void answerOnce() {
+        if (!answered.compareAndSet(false, true)) throw new UsageViolation("this exchange was already answered: " + request);
+    }
+
+    private boolean claim(int who) { return CLAIM.compareAndSet(this, FREE, who); }
+
+    @Override public String toString() { return "exchange " + request; }
+}

@@ -1,0 +1,355 @@
+package dev.weft.server;
+
+import dev.weft.loop.Timer;
+import dev.weft.net.Connection;
+import dev.weft.protocol.http.ByteSink;
+import dev.weft.protocol.http.Headers;
+import dev.weft.protocol.http.Method;
+import dev.weft.protocol.http.Status;
+import dev.weft.protocol.http.UsageViolation;
+import dev.weft.protocol.http.Version;
+import dev.weft.protocol.http1.BodyEncoder;
+import dev.weft.protocol.http1.BodyFraming;
+import dev.weft.protocol.http1.Http1Writer;
+import dev.weft.protocol.http1.RequestInfo;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The writing half of an {@link Http1Connection}, and the {@link ExchangeHost} of its exchanges.
+ * Loop-only, except the methods ExchangeHost marks "any thread".
+ *
+ * <h2>Theory of operation</h2>
+ * <ol>
+ *   <li>{@code inFlight} (shared with the reading half) holds the exchanges in request order.
+ *       {@link #writeReady()} looks only at the first: a {@code Ready} reply is written whole and
+ *       the exchange leaves the queue, then the next is looked at; a {@code Streaming} reply gets
+ *       its head written and becomes {@code streaming} until its stream ends; an {@code AWAITING}
+ *       one stops the walk (and may be owed a 100 Continue).</li>
+ *   <li>Each head is written by the loop's {@link Http1Writer}, which decides framing and whether
+ *       the connection closes after it ({@link Http1Writer#willClose}); bodies go through a
+ *       {@link BodyEncoder}; all into the connection's sink.</li>
+ *   <li>Flushing is batched: inside a read batch once at its end; otherwise one queued flush task
+ *       takes every reply that lands before it runs.</li>
+ *   <li>When the connection must close (the last response said so, a violation, a stop), it closes
+ *       once nothing more is owed; a final error response, if any, goes out first.</li>
+ * </ol>
+ */
+final class ResponseQueue implements ExchangeHost {
+    /** A body left unread this small (Content-Length) is read and dropped, to keep the connection; else close. */
+    static final long DRAIN_LIMIT = 64 << 10;
+
+    private final Http1Connection reader;
+    private final Connection connection;
+    private final ServerLoop loop;
+    private final ServerCore core;
+    private final ArrayDeque<HttpExchange> inFlight;
+    private final ByteSink out;
+    private final Timer replyTimer;
+    private HttpExchange replyWatched;
+    private HttpExchange streaming;            // the first exchange, while its stream is being written
+    private BodyEncoder encoder;               // its body's encoder
+    private BodyFraming streamFraming;
+    private RequestInfo streamInfo;
+    private Headers streamHeaders;
+    private boolean closeWhenDone;
+    private Response finalResponse;            // an error answer owed after the rest; null for none
+    private boolean inBatch, flushNeeded, flushScheduled, closed;
+
+    ResponseQueue(Http1Connection reader, Connection connection, ServerLoop loop, ServerCore core,
+                  ArrayDeque<HttpExchange> inFlight) {
+        this.reader = reader;
+        this.connection = connection;
+        this.loop = loop;
+        this.core = core;
+        this.inFlight = inFlight;
+        this.out = new CountingSink(connection.sink(), loop.stats);
+        this.replyTimer = connection.loop().newTimer(this::onReplyDeadline);
+    }
+
+    // ---- ExchangeHost: any thread ----
+
+    @Override public void execute(Runnable task) {
+        try {
+            connection.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // the loop has shut down: the connection is gone, and so is anyone to answer
+        }
+    }
+
+    @Override public void post(Runnable task) {
+        try {
+            connection.loop().execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // as above
+        }
+    }
+
+    @Override public boolean inLoop() { return connection.loop().inLoop(); }
+
+    @Override public void handlerFailed(HttpExchange ex, Throwable failure) {
+        loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+        Server.LOG.warn("handler failed for " + ex.req(), failure);
+        execute(() -> {
+            if (ex.serverReply(Response.text(Status.INTERNAL_SERVER_ERROR, "Internal Server Error\n"))) return;
+            if (ex == streaming) abortBody(ex);
+        });
+    }
+
+    // ---- ExchangeHost: loop ----
+
+    @Override public void replyReady(HttpExchange ex) { writeReady(); }
+
+    @Override public void readingStarted(HttpExchange ex, long maxBytes) {
+        reader.readingStarted(ex, maxBytes);
+        sendContinueIfDue();
+    }
+
+    @Override public void bodyWanted(HttpExchange ex) { reader.resumeParsing(); }
+
+    @Override public void writeBody(HttpExchange ex, ByteBuffer piece) {
+        assert ex == streaming : "a body piece for an exchange that is not being written";
+        if (streamFraming instanceof BodyFraming.Empty) return;     // a reply to HEAD: the head was all
+        try {
+            encoder.encode(piece, out);
+        } catch (UsageViolation overrun) {                 // more than its own Content-Length
+            handlerFailed(ex, overrun);
+            return;
+        }
+        flushSoon();
+    }
+
+    @Override public void endBody(HttpExchange ex, Headers trailers) {
+        assert ex == streaming : "the end of a body for an exchange that is not being written";
+        try {
+            encoder.finish(streamFraming instanceof BodyFraming.Chunked ? trailers : Headers.empty(), out);
+        } catch (UsageViolation shortBody) {               // less than its own Content-Length
+            handlerFailed(ex, shortBody);
+            return;
+        }
+        boolean close = Http1Writer.willClose(streamFraming, streamInfo, streamHeaders);
+        streaming = null;
+        encoder = null;
+        completed(ex, close);
+        writeReady();
+        flushSoon();
+    }
+
+    @Override public void abortBody(HttpExchange ex) { connection.abort(); }
+
+    @Override public boolean isWritable() { return connection.isWritable(); }
+
+    @Override public long pendingBytes() { return connection.pendingBytes(); }
+
+    @Override public int highWaterMark() { return core.options().highWaterMark(); }
+
+    // ---- the queue ----
+
+    /** Writes every reply that is ready, in order (theory step 1). */
+    void writeReady() {
+        while (!inFlight.isEmpty() && streaming == null && !closed) {
+            HttpExchange ex = inFlight.peekFirst();
+            switch (ex.replyState()) {
+                case HttpExchange.Reply.Flat.AWAITING -> {
+                    sendContinueIfDue();
+                    return;
+                }
+                case HttpExchange.Reply.Ready(Response r) when r.writer().isPresent() && ex.req().method() != Method.HEAD -> {
+                    ExchangeStream stream = ex.streamInstead(r);
+                    if (startStream(ex, stream)) Dispatch.runWriter(ex, stream, r.writer().get());
+                }
+                case HttpExchange.Reply.Ready(Response r) -> writeWhole(ex, r);
+                case HttpExchange.Reply.Streaming(ExchangeStream s) -> startStream(ex, s);
+                case HttpExchange.Reply.Flat.CANCELLED, HttpExchange.Reply.Flat.SENT -> {
+                    connection.close();                    // a response cannot be skipped: the rest are lost
+                    return;
+                }
+            }
+        }
+        if (inFlight.isEmpty() && closeWhenDone) finish();
+        else if (inFlight.isEmpty()) reader.updateDeadline();
+    }
+
+    private void writeWhole(HttpExchange ex, Response r) {
+        RequestInfo info = prepareHead(ex);
+        loop.tickDate();
+        BodyFraming framing;
+        try {
+            framing = loop.writer.writeResponseHead(r.status(), r.headers(), r.contentLength(), info, out);
+        } catch (UsageViolation badResponse) {             // the writer wrote nothing: answer 500 instead
+            Server.LOG.warn("unsendable response to " + ex.req(), badResponse);
+            loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            r = Response.text(Status.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
+            framing = loop.writer.writeResponseHead(r.status(), r.headers(), r.contentLength(), info, out);
+        }
+        if (!(framing instanceof BodyFraming.Empty)) {
+            var body = BodyEncoder.of(framing);
+            body.encode(r.body(), out);
+            body.finish(out);
+        }
+        completed(ex, Http1Writer.willClose(framing, info, r.headers()));
+        flushSoon();
+    }
+
+    /** Writes the head of a streamed response and hands the stream the connection; false if the head was unsendable. */
+    private boolean startStream(HttpExchange ex, ExchangeStream stream) {
+        RequestInfo info = prepareHead(ex);
+        Response head = stream.head();
+        loop.tickDate();
+        BodyFraming framing;
+        try {
+            framing = loop.writer.writeResponseHead(head.status(), head.headers(), Http1Writer.UNKNOWN_LENGTH, info, out);
+        } catch (UsageViolation badHead) {
+            loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            Server.LOG.warn("unsendable response head for " + ex.req(), badHead);
+            ex.cancel(badHead);
+            connection.close();
+            return false;
+        }
+        streaming = ex;
+        encoder = BodyEncoder.of(framing);
+        streamFraming = framing;
+        streamInfo = info;
+        streamHeaders = head.headers();
+        armReplyTimer();
+        stream.attach();
+        flushSoon();
+        return true;
+    }
+
+    /**
+     * Settles what happens to an unread request body (skipped or the connection given up), and
+     * returns the request facts the writer needs: keep-alive only if nothing forces a close.
+     */
+    private RequestInfo prepareHead(HttpExchange ex) {
+        boolean bodyDone = switch (ex.bodyState()) {
+            case NONE, ENDED, DRAINING -> true;
+            case UNREAD, PAUSED -> reader.skipBody(ex);
+            case WANTED -> true;                          // the handler is reading it: it will end
+            case FAILED -> false;
+        };
+        boolean last = inFlight.size() == 1 && (reader.isReadingStopped() || closeWhenDone);
+        boolean keepAlive = ex.keepAlive && bodyDone && !last && !ex.mustClose;
+        return new RequestInfo(ex.req().method(), ex.req().version(), keepAlive);
+    }
+
+    /** The first exchange's response is all in the sink. */
+    private void completed(HttpExchange ex, boolean close) {
+        HttpExchange first = inFlight.pollFirst();
+        assert first == ex : "responses out of order";
+        ex.sent();
+        loop.stats.increment(ServerStats.Count.RESPONSES);
+        if (close) {
+            closeWhenDone = true;
+            reader.stopReading();
+            for (HttpExchange later : inFlight) later.cancel(new java.io.IOException("the connection closes"));
+            inFlight.clear();
+        }
+        armReplyTimer();
+        reader.resumeParsing();
+    }
+
+    /** 100 Continue for the first exchange, once its body is wanted (RFC 9110 §10.1.1). */
+    private void sendContinueIfDue() {
+        HttpExchange ex = inFlight.peekFirst();
+        if (ex == null || !ex.continueDue || streaming != null || closed) return;
+        if (ex.bodyState() != HttpExchange.BodyState.WANTED) return;
+        ex.continueDue = false;
+        loop.writer.writeInterim(Status.CONTINUE, Headers.empty(), out);
+        flushSoon();
+    }
+
+    // ---- endings ----
+
+    /** Close once nothing more is owed. */
+    void closeWhenDone() {
+        closeWhenDone = true;
+        if (inFlight.isEmpty() && streaming == null) finish();
+    }
+
+    /** Answer {@code response} after what is owed, then close. */
+    void failWith(Response response) {
+        if (finalResponse == null) finalResponse = response;
+        closeWhenDone();
+    }
+
+    private void finish() {
+        if (closed) return;
+        closed = true;
+        if (finalResponse != null) {
+            loop.tickDate();
+            var info = new RequestInfo(Method.GET, Version.HTTP_1_1, false);
+            BodyFraming f = loop.writer.writeResponseHead(finalResponse.status(), finalResponse.headers(),
+                    finalResponse.contentLength(), info, out);
+            if (!(f instanceof BodyFraming.Empty)) out.write(finalResponse.body());
+            loop.stats.increment(ServerStats.Count.RESPONSES);
+        }
+        connection.close();
+    }
+
+    void closed() {
+        closed = true;
+        replyTimer.cancel();
+    }
+
+    void onWritable() {
+        if (streaming != null && streaming.replyState() instanceof HttpExchange.Reply.Streaming(ExchangeStream s)) {
+            s.onWritable();
+        }
+    }
+
+    // ---- flushing ----
+
+    void batchStart() { inBatch = true; }
+
+    void batchEnd() {
+        inBatch = false;
+        if (flushNeeded) flush();
+    }
+
+    private void flushSoon() {
+        if (inBatch) {
+            flushNeeded = true;
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            post(() -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
+    }
+
+    private void flush() {
+        flushNeeded = false;
+        if (connection.isOpen()) connection.flush();
+    }
+
+    // ---- the reply deadline ----
+
+    /** Watches the first exchange that has no reply yet, from its own start (re-armed, never reallocated). */
+    void armReplyTimer() {
+        HttpExchange first = inFlight.peekFirst();
+        HttpExchange want = first != null && first.replyState() == HttpExchange.Reply.Flat.AWAITING ? first : null;
+        if (want == replyWatched) return;
+        replyWatched = want;
+        if (want == null) {
+            replyTimer.cancel();
+            return;
+        }
+        long due = want.startNanos() + core.timeouts().reply().toNanos() - connection.loop().nanoTime();
+        replyTimer.schedule(Math.max(due, 0), TimeUnit.NANOSECONDS);
+    }
+
+    private void onReplyDeadline() {
+        HttpExchange ex = replyWatched;
+        replyWatched = null;
+        if (ex == null || ex.replyState() != HttpExchange.Reply.Flat.AWAITING) return;
+        loop.stats.deadline(Deadline.REPLY);
+        ex.cancel(new java.util.concurrent.TimeoutException("no reply within " + core.timeouts().reply()),
+                Response.text(Status.SERVICE_UNAVAILABLE, "no reply in time\n"));
+        writeReady();
+    }
+}
