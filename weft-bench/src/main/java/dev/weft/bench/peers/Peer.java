@@ -12,7 +12,7 @@ import java.util.List;
  */
 public interface Peer extends AutoCloseable {
     /** Names for {@code ./weft bench server NAME}, in the order the scenarios run them. */
-    List<String> NAMES = List.of("netty-epoll", "netty-nio", "jetty", "jdk", "nginx");
+    List<String> NAMES = List.of("weft", "netty-epoll", "netty-nio", "jetty", "jdk", "nginx");
 
     byte[] HELLO = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -28,6 +28,7 @@ public interface Peer extends AutoCloseable {
     static Peer start(String name, int port, Path files) throws Exception {
         var address = new InetSocketAddress("127.0.0.1", port);
         return switch (name) {
+            case "weft" -> WeftServer.start(address);
             case "netty-nio" -> NettyServer.start(NettyServer.Transport.NIO, address, files);
             case "netty-epoll" -> NettyServer.start(NettyServer.Transport.EPOLL, address, files);
             case "jdk" -> JdkServer.start(address, files);
