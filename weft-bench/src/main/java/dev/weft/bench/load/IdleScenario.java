@@ -77,7 +77,7 @@ public final class IdleScenario {
 
     /** Measures each variant in turn, a fresh server each. */
     static List<Measured> measureAll(List<Variant> variants, int connections, Results results) throws Exception {
-        var progress = new Progress("idle", Duration.ofSeconds(45L * variants.size()));
+        var progress = new Progress("idle", Duration.ofSeconds(25L * variants.size()));
         var measured = new ArrayList<Measured>();
         for (var v : variants) measured.add(measure(v, connections, results, progress));
         return measured;

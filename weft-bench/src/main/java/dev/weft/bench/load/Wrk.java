@@ -53,6 +53,10 @@ public final class Wrk {
             if (p.group(1).equals("50")) p50 = micros;
             else p99 = micros;
         }
+        // wrk reports 0 when it recorded no latency at all, which it does with some pipelining
+        // servers (its latency is per batch there anyway): that is "no figure", not "instant".
+        if (p99 == 0) p99 = Double.NaN;
+        if (p50 == 0) p50 = Double.NaN;
         Matcher total = TOTAL.matcher(output);
         long requests = total.find() ? Long.parseLong(total.group(1)) : -1;
         long socketErrors = 0;

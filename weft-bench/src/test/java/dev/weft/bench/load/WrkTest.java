@@ -57,6 +57,13 @@ class WrkTest {
     }
 
     @Test
+    void aZeroLatencyMeansWrkRecordedNone() {
+        String none = CLEAN.replace("    50%    4.12ms", "    50%    0.00us").replace("    99%  545.53ms", "    99%    0.00us");
+        assertTrue(Double.isNaN(Wrk.parse(none).p99Micros()));
+        assertTrue(Double.isNaN(Wrk.parse(none).p50Micros()));
+    }
+
+    @Test
     void outputWithoutARateIsAnError() {
         var e = assertThrows(IllegalArgumentException.class, () -> Wrk.parse("unable to connect to 127.0.0.1:1 Connection refused"));
         assertTrue(e.getMessage().contains("Requests/sec"));
