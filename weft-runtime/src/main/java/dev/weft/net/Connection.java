@@ -68,6 +68,7 @@ public final class Connection {
     private boolean inputClosed;
     private boolean unwritable;                 // crossed the high-water mark, not yet back to low
     private boolean redeliverQueued;
+    private boolean delivering;                 // inside handler.onRead, the read buffer checked out
     private ByteBuffer readBuffer;              // bytes the handler left, read mode; else null
     private WriteQueue writes;                  // made on first write
     private ByteSink sink;                      // made on first use
@@ -184,7 +185,10 @@ public final class Connection {
         readSuspended = false;
         if (state != State.OPEN) return;
         updateInterest();
-        if (readBuffer != null && !redeliverQueued) {
+        // While a delivery is under way its buffer is out of readBuffer, yet it may end with
+        // leftovers: a handler that suspends and resumes within one onRead would otherwise leave
+        // them parked with no readable event coming (the peer sent everything and now waits).
+        if ((readBuffer != null || delivering) && !redeliverQueued) {
             redeliverQueued = true;
             loop.execute(io);
         }
@@ -286,7 +290,7 @@ public final class Connection {
                 if (n == 0) return false;
                 total += n;
                 buffer.flip();
-                handler.onRead(this, buffer);
+                deliver(buffer);
                 buffer.compact();                 // what the handler left moves to the front
                 if (state != State.OPEN || readSuspended) return false;
             }
@@ -309,9 +313,18 @@ public final class Connection {
         ByteBuffer buffer = readBuffer;
         readBuffer = null;
         try {
-            handler.onRead(this, buffer);
+            deliver(buffer);
         } finally {
             keepOrRelease(buffer.compact());
+        }
+    }
+
+    private void deliver(ByteBuffer buffer) {
+        delivering = true;
+        try {
+            handler.onRead(this, buffer);
+        } finally {
+            delivering = false;
         }
     }
 

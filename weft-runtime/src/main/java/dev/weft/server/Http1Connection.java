@@ -12,7 +12,6 @@ import dev.weft.protocol.http1.Http1Event.EndOfMessage;
 import dev.weft.protocol.http1.Http1Event.RequestHead;
 import dev.weft.protocol.http1.Http1Event.Signal;
 import dev.weft.protocol.http1.Http1Parser;
-import dev.weft.protocol.http1.Role;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -62,7 +61,7 @@ final class Http1Connection implements ConnectionHandler {
     private final ServerCore core;
     private ServerLoop loop;
     private Connection connection;
-    private Http1Parser parser;
+    private Http1Parser parser;                // lent by the loop while reading; null while at rest
     private ResponseQueue responses;
     private final ArrayDeque<HttpExchange> inFlight = new ArrayDeque<>(2);
     private Reading reading = Reading.Await.IDLE;
@@ -73,6 +72,8 @@ final class Http1Connection implements ConnectionHandler {
     private ByteBuffer fed;                    // the view of a read buffer the parser was last fed
     private ByteBuffer readBuffer;             // that view while this onRead parses it, else null
     private int boundary;                      // its position at the last message boundary
+    private boolean parsePendingQueued;        // a task will pull the events the parser can give now
+    private boolean blocked;                   // parsing stopped at the gate, not for want of bytes
 
     Http1Connection(ServerCore core) { this.core = core; }
 
@@ -81,7 +82,6 @@ final class Http1Connection implements ConnectionHandler {
     @Override public void onOpen(Connection c) {
         connection = c;
         loop = core.loop(c.loop());
-        parser = new Http1Parser(Role.SERVER, core.limits());
         responses = new ResponseQueue(this, c, loop, core, inFlight);
         readTimer = c.loop().newTimer(this::onReadDeadline);
         loop.stats.increment(ServerStats.Count.CONNECTIONS_ACCEPTED);
@@ -109,6 +109,7 @@ final class Http1Connection implements ConnectionHandler {
         boundary = start;
         responses.batchStart();
         try {
+            if (parser == null) parser = loop.parser(core.limits());
             parser.feed(view);
             drive();
         } catch (PeerViolation v) {
@@ -121,7 +122,21 @@ final class Http1Connection implements ConnectionHandler {
             responses.batchEnd();
         }
         updateDeadline();
+        lendParserBack();
     }
+
+    /**
+     * Between messages the parser holds nothing, so it goes back to the loop and an idle
+     * connection, a parked long-poll's included, costs no parser (DESIGN rule 3).
+     */
+    private void lendParserBack() {
+        if (parser == null || readBuffer != null || reading instanceof Reading.Body || !parser.isAtRest()) return;
+        loop.release(parser);
+        parser = null;
+        fed = null;
+    }
+
+    boolean holdsParser() { return parser != null; }
 
     /** EOF: the client has left (theory step 5); what is already queued is still flushed. */
     @Override public void onInputClosed(Connection c) {
@@ -140,6 +155,7 @@ final class Http1Connection implements ConnectionHandler {
         cancelAll(c.failure().orElseGet(() -> new IOException("connection closed")));
         loop.connections.remove(this);
         loop.stats.add(ServerStats.Count.CONNECTIONS_OPEN, -1);
+        lendParserBack();
     }
 
     // ---- parsing ----
@@ -152,11 +168,15 @@ final class Http1Connection implements ConnectionHandler {
                 case Http1Event.Body(ByteBuffer bytes) -> onBody(bytes);
                 case EndOfMessage end -> onEnd(end);
                 case Signal signal -> {
-                    if (!onSignal(signal)) return;
+                    if (!onSignal(signal)) {
+                        blocked = false;
+                        return;
+                    }
                 }
                 case Http1Event.ResponseHead _ -> throw new AssertionError("server role never yields a response head");
             }
         }
+        blocked = true;
     }
 
     /** The one gate on parsing: see the theory of operation, step 1. */
@@ -229,7 +249,31 @@ final class Http1Connection implements ConnectionHandler {
     void resumeParsing() {
         if (!canParse()) return;
         updateDeadline();
-        if (readBuffer == null && connection.isReadSuspended()) connection.resumeRead();   // redelivers in a task: no nesting
+        if (readBuffer != null) return;                // inside onRead: its drive loop goes on by itself
+        if (connection.isReadSuspended()) {
+            connection.resumeRead();                   // the kept bytes come back in a task: no nesting
+        } else if (blocked && !parsePendingQueued) {
+            // The parser may owe events that need no new bytes: a body that paused on its last
+            // piece still has its EndOfMessage to give, and the peer, having sent everything, is
+            // silent. A task, not a call, since we may be inside batchEnd of an onRead.
+            parsePendingQueued = true;
+            connection.loop().execute(this::parsePending);
+        }
+    }
+
+    private void parsePending() {
+        parsePendingQueued = false;
+        if (parser == null || !connection.isOpen() || readBuffer != null || !canParse()) return;
+        responses.batchStart();
+        try {
+            drive();
+        } catch (PeerViolation v) {
+            violation(v);
+        } finally {
+            responses.batchEnd();
+        }
+        updateDeadline();
+        lendParserBack();
     }
 
     /** The body of the exchange being read is not needed any more: skip it, or give up the connection. */

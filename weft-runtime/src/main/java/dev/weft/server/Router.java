@@ -99,7 +99,7 @@ final class Router {
         var search = new Search(method, segments);
         Route found = search.walk(root, 0);
         if (found != null) return new RouteMatch.Found(found, search.params(found));
-        if (search.allowed.isEmpty()) return RouteMatch.NotFound.INSTANCE;
+        if (search.allowed == null) return RouteMatch.NotFound.INSTANCE;
         return new RouteMatch.MethodNotAllowed(List.copyOf(search.allowed));
     }
 
@@ -108,7 +108,7 @@ final class Router {
         final Method method;
         final String[] segments;
         final String[] captured;
-        final Set<Method> allowed = new LinkedHashSet<>();
+        Set<Method> allowed;                        // made on the first miss: a hit needs none
         int depth;                                  // how many captures are live
 
         Search(Method method, String[] segments) {
@@ -144,6 +144,7 @@ final class Router {
             Route r = routes.get(method);
             if (r == null && method == Method.HEAD) r = routes.get(Method.GET);
             if (r != null) return r;
+            if (allowed == null) allowed = new LinkedHashSet<>();
             for (Method m : routes.keySet()) {
                 allowed.add(m);
                 if (m == Method.GET) allowed.add(Method.HEAD);

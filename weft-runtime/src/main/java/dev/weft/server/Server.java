@@ -96,6 +96,9 @@ public final class Server implements AutoCloseable {
     }
 
     /** A snapshot of the counters, per loop and summed (see {@link ServerCounters}). */
+    /** This server's per-loop state, for tests in this package. */
+    List<ServerLoop> serverLoops() { return loops; }
+
     public ServerCounters counters() {
         List<ServerLoop> ls = loops;
         var perLoop = new ArrayList<ServerCounters.Counts>(ls.size());

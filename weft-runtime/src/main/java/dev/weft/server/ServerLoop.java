@@ -2,25 +2,50 @@ package dev.weft.server;
 
 import dev.weft.loop.EventLoop;
 import dev.weft.protocol.http1.DateCache;
+import dev.weft.protocol.http1.Http1Limits;
+import dev.weft.protocol.http1.Http1Parser;
 import dev.weft.protocol.http1.Http1Writer;
+import dev.weft.protocol.http1.Role;
 
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * What one server keeps per event loop: the head writer and its Date cache (neither is
- * thread-safe, so one each per loop), the loop's counters, and its open connections, which
+ * thread-safe, so one each per loop), the parsers lent to reading connections, the loop's
+ * counters, and its open connections, which
  * {@link Server#stop} walks. Loop-only, except {@link #stats}.
  */
 final class ServerLoop {
     final EventLoop loop;
     final DateCache dates = new DateCache(System.currentTimeMillis());
     final Http1Writer writer = new Http1Writer(dates);
+    /** The parsers of this loop's connections share one staging area, so idle ones hold none. */
+    private final Http1Parser.Scratch parserScratch = new Http1Parser.Scratch();
+    /** Parsers at rest, lent to connections while they read (DESIGN rule 3); bounded, the rest dropped. */
+    private final ArrayDeque<Http1Parser> parsers = new ArrayDeque<>();
+    static final int MAX_POOLED_PARSERS = 1024;
     final ServerStats stats = new ServerStats();
     final Set<Http1Connection> connections = new HashSet<>();
     boolean stopping;
 
     ServerLoop(EventLoop loop) { this.loop = loop; }
+
+    /** A parser at rest, from the pool or new. */
+    Http1Parser parser(Http1Limits limits) {
+        Http1Parser p = parsers.pollLast();
+        return p != null ? p : new Http1Parser(Role.SERVER, limits, parserScratch);
+    }
+
+    /** Takes back a parser at rest (see {@link Http1Parser#isAtRest()}). */
+    void release(Http1Parser parser) {
+        assert parser.isAtRest() : "a parser lent back mid-message";
+        if (parsers.size() < MAX_POOLED_PARSERS) parsers.addLast(parser);
+    }
+
+    /** How many of this loop's connections hold a parser now: those mid-message, never the idle ones. */
+    long connectionsHoldingParsers() { return connections.stream().filter(Http1Connection::holdsParser).count(); }
 
     /** Refreshes the Date value; called before writing heads (a clock read, and a new string once a second). */
     void tickDate() { dates.update(System.currentTimeMillis()); }

@@ -286,15 +286,7 @@ class EventLoopTest {
     }
 
     private static <T> T callOnLoop(EventLoop loop, java.util.concurrent.Callable<T> task) {
-        var future = new CompletableFuture<T>();
-        loop.execute(() -> {
-            try {
-                future.complete(task.call());
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
-            }
-        });
-        return LoopHarness.await(future);
+        return LoopHarness.callOn(loop, l -> task.call());
     }
 
     private static void awaitOnLoop(EventLoop loop) { callOnLoop(loop, () -> null); }

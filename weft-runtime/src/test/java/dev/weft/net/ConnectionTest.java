@@ -86,6 +86,33 @@ class ConnectionTest {
         }
     }
 
+    /**
+     * A handler that suspends and resumes within one onRead, leaving bytes behind, gets them back
+     * although the peer sends nothing more: the buffer is checked out while onRead runs, and the
+     * resume must still schedule the redelivery (a lost wakeup, found as a hung upload).
+     */
+    @Test
+    void leftoversComeBackWhenReadingResumesInsideTheSameOnRead() throws IOException {
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        net.serve(() -> (ConnectionHandler) (c, in) -> {
+            seen.add(US_ASCII.decode(in.duplicate()).toString());
+            if (seen.size() == 1) {
+                in.get();                                  // take one byte, leave the rest
+                c.suspendRead();
+                c.resumeRead();
+                return;
+            }
+            in.position(in.limit());
+            c.sink().write("done".getBytes(US_ASCII));
+            c.flush();
+        });
+        try (var peer = AdversePeer.connect(net.address())) {
+            peer.send("abc");
+            assertEquals("done", new String(peer.read(4), US_ASCII));
+            assertEquals(java.util.List.of("abc", "bc"), seen);
+        }
+    }
+
     /** The handler keeps the tail of the first read, suspends, and gets it back first on resume. */
     @Test
     void leftoverBytesComeBackFirstAfterResume() throws IOException {

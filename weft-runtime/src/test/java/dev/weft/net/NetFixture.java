@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /** A real group and listener on 127.0.0.1, port 0; closed after each test. */
@@ -36,17 +35,7 @@ final class NetFixture implements AutoCloseable {
     static InetSocketAddress loopback() { return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0); }
 
     /** Runs on {@code loop} and waits: also a barrier, since the loop runs one thing at a time. */
-    static <T> T onLoop(EventLoop loop, Callable<T> task) {
-        var future = new CompletableFuture<T>();
-        loop.execute(() -> {
-            try {
-                future.complete(task.call());
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
-            }
-        });
-        return LoopHarness.await(future);
-    }
+    static <T> T onLoop(EventLoop loop, Callable<T> task) { return LoopHarness.callOn(loop, l -> task.call()); }
 
     /** Buffers lent on every loop, read on each loop after whatever it was doing. */
     int lent() {

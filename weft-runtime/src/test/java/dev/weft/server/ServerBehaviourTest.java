@@ -4,6 +4,7 @@ import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Status;
 import dev.weft.protocol.http.UsageViolation;
 import dev.weft.protocol.http.Violation;
+import dev.weft.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.lang.System.Logger.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,7 +128,7 @@ class ServerBehaviourTest {
     }
 
     @Test void handlerExceptionIs500AndTheServerCarriesOn() throws Exception {
-        try (var logs = new LogCapture();
+        try (var logs = LogCapture.start();
              var server = Server.builder().port(0).loops(1)
                 .get("/boom", (Handler.Async) (req, ex) -> { throw new IllegalStateException("boom"); })
                 .get("/vboom", (Handler.Blocking) req -> { throw new IOException("vboom"); })
@@ -139,7 +139,7 @@ class ServerBehaviourTest {
             assertEquals(500, wire.send("GET /vboom HTTP/1.1\r\nHost: t\r\n\r\n").read().status());
             assertEquals("ok", wire.send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
             assertEquals(2, server.counters().total().handlerExceptions());
-            var warnings = logs.atLeast(Level.WARNING);
+            var warnings = logs.warnings();
             assertEquals(2, warnings.size(), "each failure logged once");
             assertTrue(warnings.stream().allMatch(r -> r.cause() != null), "with its stack trace");
         }

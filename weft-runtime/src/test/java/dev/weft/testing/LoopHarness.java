@@ -59,7 +59,13 @@ public final class LoopHarness implements AutoCloseable {
     public EventLoop loop() { return group.loops().getFirst(); }
 
     /** Runs {@code task} on {@code loop} and returns its result; rethrows what it threw. */
-    public <T> T call(EventLoop loop, LoopTask<T> task) { return await(submit(loop, task)); }
+    public <T> T call(EventLoop loop, LoopTask<T> task) { return callOn(loop, task); }
+
+    /**
+     * Runs {@code task} on {@code loop}, waits (bounded) and returns its result; rethrows what it
+     * threw. Also a barrier: the loop runs one thing at a time, so what was queued before has run.
+     */
+    public static <T> T callOn(EventLoop loop, LoopTask<T> task) { return await(submit(loop, task)); }
 
     public <T> T call(LoopTask<T> task) { return call(loop(), task); }
 

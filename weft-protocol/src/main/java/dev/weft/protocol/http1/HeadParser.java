@@ -86,6 +86,9 @@ final class HeadParser {
     /** True once the empty line ending the head or trailer section has been read. */
     boolean done() { return done; }
 
+    /** True before any byte of a head, empty lines included, has been taken. */
+    boolean untouched() { return !started && !trailers && startBytes == 0 && fieldBytes == 0; }
+
     /** True once a start line has been read: input stopping now is an incomplete message. */
     boolean started() { return started && !trailers; }
 

@@ -76,7 +76,7 @@ public final class Http1Parser {
     private byte[] win;
     private int winOff;
     private int winEnd;
-    private byte[] stage;
+    private final Scratch scratch;
     private int stageFrom;
     private int stageTo;
 
@@ -95,7 +95,25 @@ public final class Http1Parser {
     private int sentFirst;
     private int sentCount;
 
+    /**
+     * Where a parser copies a direct buffer's bytes to scan them: 4 KiB that the parsers one
+     * thread drives can share (one per event loop), so an idle connection's parser holds none.
+     * The copy is only a cache of the fed buffer, whose position stays the truth: a parser that
+     * finds its bytes displaced by another parser's simply copies them again. Not thread-safe.
+     */
+    public static final class Scratch {
+        private byte[] bytes;               // made on first use: heap buffers never need it
+        private Http1Parser owner;
+    }
+
+    /** A parser with a scratch of its own; see {@link Scratch} for sharing one. */
     public Http1Parser(Role role, Http1Limits limits) {
+        this(role, limits, new Scratch());
+    }
+
+    /** A parser that stages direct buffers in {@code scratch}, shared with other parsers of this thread. */
+    public Http1Parser(Role role, Http1Limits limits, Scratch scratch) {
+        this.scratch = Objects.requireNonNull(scratch, "scratch");
         this.role = Objects.requireNonNull(role, "role");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.head = new HeadParser(role, limits);
@@ -131,6 +149,16 @@ public final class Http1Parser {
         } else {
             stageFrom = stageTo = -1;
         }
+    }
+
+    /**
+     * True between messages with nothing held: no byte of a next head taken, no bytes unparsed,
+     * no failure, no EOF, no response awaited. A parser at rest is as good as a new one, so a
+     * server can lend it to another connection while this one idles (DESIGN rule 3).
+     */
+    public boolean isAtRest() {
+        return state == State.HEAD && failure == null && !eof && !in.hasRemaining() && sentCount == 0
+                && !lines.pending() && head.untouched();
     }
 
     /**
@@ -375,13 +403,14 @@ public final class Http1Parser {
     private void window() {
         if (heap) return;
         int p = in.position();
-        if (p >= stageFrom && p < stageTo) return;
+        if (scratch.owner == this && p >= stageFrom && p < stageTo) return;
         int n = Math.min(in.remaining(), STAGE);
-        if (stage == null) stage = new byte[STAGE];
-        in.get(p, stage, 0, n);
+        if (scratch.bytes == null) scratch.bytes = new byte[STAGE];
+        in.get(p, scratch.bytes, 0, n);
+        scratch.owner = this;
         stageFrom = p;
         stageTo = p + n;
-        win = stage;
+        win = scratch.bytes;
         winOff = -p;
         winEnd = n;
     }
