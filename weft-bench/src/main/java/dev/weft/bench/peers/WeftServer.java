@@ -1,0 +1,63 @@
+package dev.weft.bench.peers;
+
+import dev.weft.protocol.http.Headers;
+import dev.weft.protocol.http.Status;
+import dev.weft.server.Handler;
+import dev.weft.server.Response;
+import dev.weft.server.Server;
+import dev.weft.server.ServerTimeouts;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * Weft's own server with async handlers (they run on the loop and reply at once): one loop per
+ * core, a backlog of 8192 like the Netty peer, and one immutable pre-built Response for
+ * /plaintext that every request reuses (Response is immutable and may be sent any number of
+ * times). The keep-alive idle deadline is raised from 60 s to an hour so the idle scenario
+ * measures memory, not the deadline; Netty and Jetty's peers have none or a longer one, and the
+ * JDK's is raised the same way. There is no static-file handler in Weft yet, so /file/NAME is 404.
+ */
+public final class WeftServer implements Peer {
+    private static final Response HELLO_RESPONSE =
+            new Response(Status.OK, Headers.of("content-type", "text/plain"), ByteBuffer.wrap(HELLO));
+
+    private final Server server;
+
+    private WeftServer(Server server) {
+        this.server = server;
+    }
+
+    static WeftServer start(InetSocketAddress address) throws IOException {
+        Handler.Async plaintext = (request, exchange) -> exchange.reply(HELLO_RESPONSE);
+        Handler.Async echo = (request, exchange) -> exchange.reply(
+                new Response(Status.OK, Headers.of("content-type", "application/octet-stream"), request.body()));
+        var server = Server.builder()
+                .host(address.getHostString())
+                .port(address.getPort())
+                .loops(Runtime.getRuntime().availableProcessors())
+                .backlog(8192)
+                .timeouts(ServerTimeouts.DEFAULTS.withKeepAliveIdle(Duration.ofHours(1)))
+                .get("/plaintext", plaintext)
+                .post("/echo", Handler.buffered(echo))
+                .start();
+        return new WeftServer(server);
+    }
+
+    @Override
+    public String name() {
+        return "weft";
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.stop(Duration.ofSeconds(2));
+    }
+}
