@@ -160,7 +160,7 @@ public final class IdleScenario {
 
     static String report(List<Measured> measured, int connections, String machine) {
         return "## idle keep-alive connections (" + connections + " requested)\n\n" + machine
-                + "; load average at the end " + Machine.loadAverage() + "\n\n" + body(measured);
+                + "; load average at the end " + Machine.loadAverage() + "; " + Machine.versions() + "\n\n" + body(measured);
     }
 
     /** The table, how it was measured, and where each JVM server's heap went. */

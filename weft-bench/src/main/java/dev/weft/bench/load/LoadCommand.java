@@ -39,7 +39,7 @@ public final class LoadCommand {
         String machine = Machine.describe();
         var runs = LoadScenario.measure(plan, results, new Progress(name, plan.estimate()));
         return "## " + name + " (" + plan.describe() + ")\n\n"
-                + machine + "; load average at the end " + Machine.loadAverage() + "\n\n"
+                + machine + "; load average at the end " + Machine.loadAverage() + "; " + Machine.versions() + "\n\n"
                 + LoadScenario.table(runs, plan).render();
     }
 

@@ -49,7 +49,7 @@ public final class SuiteCommand {
         IdleScenario.chart(idle).forEach(chart::group);
         Files.writeString(results.folder().resolve("chart.svg"), chart.render());
         String summary = "# weft bench" + (quick ? " --quick" : "") + "\n\n" + machine + "; load average at the end "
-                + Machine.loadAverage() + "\n\n## load (" + plan.describe() + ")\n\n" + loadTable + "\n"
+                + Machine.loadAverage() + "; " + Machine.versions() + "\n\n## load (" + plan.describe() + ")\n\n" + loadTable + "\n"
                 + "\n## idle keep-alive connections (" + idleConnections + " requested)\n\n" + IdleScenario.body(idle)
                 + "\n![chart](chart.svg)\n";
         System.out.println();

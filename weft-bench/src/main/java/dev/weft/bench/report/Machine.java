@@ -16,10 +16,13 @@ public final class Machine {
                 + " UTC; " + Runtime.getRuntime().availableProcessors() + " cores; Linux " + read("/proc/sys/kernel/osrelease")
                 + "; JDK " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")"
                 + "; JAVA_OPTS=" + System.getenv().getOrDefault("JAVA_OPTS", "")
-                + "; load average " + loadAverage() + "; " + versions();
+                + "; load average " + loadAverage();
     }
 
-    /** The versions of everything measured, so a figure can be reproduced with the same software. */
+    /**
+     * The versions of everything measured, so a figure can be reproduced with the same software.
+     * Asked at the end of a run, since the harness may install wrk and nginx on the way.
+     */
     public static String versions() {
         return "Weft " + firstLine("git", "-C", repository(), "log", "-1", "--format=commit %h of %cs")
                 + "; Netty " + jarVersion("io.netty.util.Version")
