@@ -68,13 +68,7 @@ class EventLoopTest {
     void executesWhileTheLoopIsAwakeCauseFewWakeups() throws Exception {
         var loop = start(LoopConfig.defaults().withLoops(1));
         var poller = pollers.getFirst();
-        var entered = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        loop.execute(() -> {
-            entered.countDown();
-            awaitQuietly(release);
-        });
-        assertTrue(entered.await(10, SECONDS));
+        var release = hold(loop);
         int before = poller.wakeups.get();
         var ran = new AtomicInteger();
         for (int i = 0; i < 10_000; i++) loop.execute(ran::incrementAndGet);
@@ -155,13 +149,7 @@ class EventLoopTest {
     @Test
     void aFullInboxRejects() throws Exception {
         var loop = start(LoopConfig.defaults().withLoops(1).withInboxCapacity(16));
-        var entered = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        loop.execute(() -> {
-            entered.countDown();
-            awaitQuietly(release);
-        });
-        assertTrue(entered.await(10, SECONDS));
+        var release = hold(loop);
         var ran = new CountDownLatch(16);
         for (int i = 0; i < 16; i++) loop.execute(ran::countDown);
         var e = assertThrows(RejectedExecutionException.class, () -> loop.execute(ran::countDown));
@@ -290,6 +278,18 @@ class EventLoopTest {
     }
 
     private static void awaitOnLoop(EventLoop loop) { callOnLoop(loop, () -> null); }
+
+    /** Keeps {@code loop} busy in a task until the returned latch is released (10 s at most). */
+    private static CountDownLatch hold(EventLoop loop) throws InterruptedException {
+        var entered = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        loop.execute(() -> {
+            entered.countDown();
+            awaitQuietly(release);
+        });
+        assertTrue(entered.await(10, SECONDS), "the loop took the holding task");
+        return release;
+    }
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {
