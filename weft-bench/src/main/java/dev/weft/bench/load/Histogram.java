@@ -1,11 +1,12 @@
 package dev.weft.bench.load;
 
+import dev.weft.bench.Command;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,13 +24,9 @@ public record Histogram(long totalInstances, long totalBytes, List<Entry> classe
 
     /** Runs the JDK's jcmd against {@code pid} (which makes that JVM run a full GC first). */
     public static Histogram of(long pid) throws IOException, InterruptedException {
-        var process = new ProcessBuilder(Jdk.tool("jcmd").toString(), Long.toString(pid), "GC.class_histogram")
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("jcmd " + pid + " GC.class_histogram failed:\n" + output);
-        }
-        return parse(output);
+        var jcmd = Command.run(Duration.ofSeconds(60), List.of(Jdk.tool("jcmd").toString(), Long.toString(pid), "GC.class_histogram"));
+        if (jcmd.exitCode() != 0) throw new IOException("jcmd " + pid + " GC.class_histogram failed:\n" + jcmd.output());
+        return parse(jcmd.output());
     }
 
     /** Reads jcmd's output; {@link #classes()} holds every class, largest first, as jcmd lists them. */

@@ -1,11 +1,12 @@
 package dev.weft.bench.load;
 
+import dev.weft.bench.Command;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,11 +37,9 @@ public final class Wrk {
                 "--timeout", "5s", "--latency"));
         command.addAll(extra);
         command.add(url);
-        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(seconds + 30L, TimeUnit.SECONDS)) process.destroyForcibly();
-        if (process.exitValue() != 0) throw new IOException("wrk failed (" + process.exitValue() + "):\n" + output);
-        return parse(output);
+        var wrk = Command.run(Duration.ofSeconds(seconds + 30L), command);
+        if (wrk.exitCode() != 0) throw new IOException("wrk failed (" + wrk.exitCode() + "):\n" + wrk.output());
+        return parse(wrk.output());
     }
 
     public static Result parse(String output) {

@@ -1,6 +1,10 @@
 package dev.weft.bench.report;
 
+import dev.weft.bench.Command;
+
 import java.io.IOException;
+import java.util.List;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -61,9 +65,7 @@ public final class Machine {
      */
     private static String firstLine(String... command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("").trim();
-            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            String out = Command.run(Duration.ofSeconds(5), List.of(command)).output().lines().findFirst().orElse("").trim();
             return out.isEmpty() || out.startsWith("fatal:") ? command[0] + " n/a" : out;   // git outside a checkout
         } catch (IOException e) {
             return command[0] + " n/a";
