@@ -5,6 +5,7 @@ import dev.weft.server.Response;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class ChatRoom {
         List<Message> news;
         var waiter = new Parked(exchange, after);
         synchronized (this) {
-            news = newerThan(after);
+            news = newerThan(history, after);
             if (news.isEmpty()) {
                 if (parked.size() >= MAX_PARKED) {
                     news = null;
@@ -58,17 +59,19 @@ final class ChatRoom {
     Message say(String text, long epochMillis) {
         Message m;
         List<Parked> woken;
+        List<Message> snapshot;
         synchronized (this) {
             m = new Message(++lastId, epochMillis, text);
             history.addLast(m);
             if (history.size() > HISTORY) history.removeFirst();
             woken = new ArrayList<>(parked);
             parked.clear();
+            snapshot = List.copyOf(history);
         }
+        // Polls that saw the same last message get the same answer: built once, not once each.
+        var answers = new HashMap<Long, Response>();
         for (Parked p : woken) {
-            List<Message> news;
-            synchronized (this) { news = newerThan(p.after); }
-            p.exchange.reply(Response.json(json(news)));
+            p.exchange.reply(answers.computeIfAbsent(p.after, after -> Response.json(json(newerThan(snapshot, after)))));
         }
         return m;
     }
@@ -80,16 +83,17 @@ final class ChatRoom {
             all = new ArrayList<>(parked);
             parked.clear();
         }
-        for (Parked p : all) p.exchange.reply(Response.json("[]"));
+        var nothing = Response.json("[]");
+        for (Parked p : all) p.exchange.reply(nothing);
     }
 
     synchronized int parkedCount() { return parked.size(); }
 
     private synchronized void forget(Parked p) { parked.remove(p); }
 
-    private List<Message> newerThan(long after) {
+    private static List<Message> newerThan(Iterable<Message> messages, long after) {
         var out = new ArrayList<Message>();
-        for (Message m : history) if (m.id > after) out.add(m);
+        for (Message m : messages) if (m.id > after) out.add(m);
         return out;
     }
 
