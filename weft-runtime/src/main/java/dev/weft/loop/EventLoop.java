@@ -81,12 +81,13 @@ public final class EventLoop implements Executor {
         this.group = group;
         this.index = index;
         this.poller = poller;
+        this.owner = Thread.ofPlatform().name("weft-loop-" + index).daemon(false).unstarted(this::run);
         this.ticker = config.ticker();
         this.inbox = new MpscQueue<>(config.inboxCapacity());
-        this.timers = new TimerWheel(ticker, config.timerTick(), TimerWheel.DEFAULT_SLOTS, this::inLoop);
+        this.timers = new TimerWheel(ticker, config.timerTick(), TimerWheel.DEFAULT_SLOTS, this::inLoop,
+                e -> contain(e, "a timer task threw on " + owner.getName()));
         this.buffers = new BufferPool(config.readBufferSize(), config.maxPooledBuffers(), this::inLoop);
         this.counters = new LoopCounters(this::inLoop);
-        this.owner = Thread.ofPlatform().name("weft-loop-" + index).daemon(false).unstarted(this::run);
     }
 
     void start() { owner.start(); }
@@ -194,10 +195,8 @@ public final class EventLoop implements Executor {
             while (state == State.RUNNING) {
                 try {
                     runOnce();
-                } catch (VirtualMachineError e) {
-                    throw e;
                 } catch (Throwable e) {
-                    LOG.error("event loop iteration failed; carrying on", e);
+                    contain(e, "event loop iteration failed; carrying on");
                 }
             }
             runTasks(inbox.capacity());
@@ -226,6 +225,19 @@ public final class EventLoop implements Executor {
         timers.expire(ticker.nanoTime());
     }
 
+    /**
+     * Any Throwable that reaches the loop from a task, a timer or the transport stops here: the
+     * loop must outlive whatever one piece of work did, including an OutOfMemoryError (the work
+     * that hit it is dropped and its garbage with it, so the next allocation may well succeed) or a
+     * class that failed to load while descriptors ran out. Counted, and logged without a chance
+     * of throwing again (see {@link Log}).
+     */
+    void contain(Throwable e, String what) {
+        counters.errorContained(e);
+        if (e instanceof VirtualMachineError) LOG.error(what + ": " + e);   // no trace: it may cost what is missing
+        else LOG.warn(what, e);
+    }
+
     private int runTasks(int max) {
         int ran = 0;
         Runnable task;
@@ -233,10 +245,8 @@ public final class EventLoop implements Executor {
             ran++;
             try {
                 task.run();
-            } catch (VirtualMachineError e) {
-                throw e;
             } catch (Throwable e) {
-                LOG.warn("task threw on " + owner.getName(), e);
+                contain(e, "a task threw on " + owner.getName());
             }
             counters.taskRan();       // per task, so a later task sees every earlier one counted
         }
