@@ -25,6 +25,9 @@ public final class Main {
         } catch (Options.UsageError e) {
             System.err.println("weft: " + e.getMessage());
             System.exit(2);
+        } catch (java.net.BindException e) {
+            System.err.println("weft: " + e.getMessage());      // names the address and why; no trace
+            System.exit(1);
         }
     }
 
