@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       cannot starve the others), hands it to {@link ConnectionHandler#onRead}, and takes it
  *       back unless the handler left bytes in it. EOF calls {@code onInputClosed}.
  *   <li>Writes queue buffers ({@link WriteQueue}); {@link #flush()} sends with one gathering
- *       write. OP_WRITE is watched only while bytes remain; a write-stall timer runs while they
- *       do and is pushed back on every bit of progress. Its expiry aborts with {@link WriteStalled}.
+ *       write. OP_WRITE is watched only while bytes remain. While they do, one timer judges the
+ *       peer in windows of the write-stall timeout: no byte taken for that long, or fewer than
+ *       {@code minWriteRate} bytes per second over a window, aborts with {@link WriteStalled}.
+ *       The timer is armed when output starts waiting and fires about once per window, so a busy
+ *       connection does not re-arm it on every write.
  *   <li>FLUSHING: {@link #close()} was called; no more reads are delivered; queued bytes drain.
  *   <li>LINGERING: everything was sent, so we send FIN (shutdownOutput) and read and discard
  *       until the peer's FIN, for at most min(write-stall timeout, 5 s) (nginx's
@@ -73,6 +76,9 @@ public final class Connection {
     private WriteQueue writes;                  // made on first write
     private ByteSink sink;                      // made on first use
     private Timer timer;                        // write stall, then linger; made on first use
+    private long lastProgressNanos;             // the last write that moved bytes, while output waits
+    private long windowStartNanos;              // the current minimum-rate window's start
+    private long windowBytes;                   // bytes the peer took in that window
     private Throwable failure;
 
     private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
@@ -164,7 +170,11 @@ public final class Connection {
         return writes == null ? 0 : writes.pending();
     }
 
-    /** Below the high-water mark; once above it, false until pending output falls to the low one. */
+    /**
+     * Below the high-water mark; once above it, false until pending output falls to the low one.
+     * The marks bound the memory the output holds: unsent bytes, plus the unused room of pooled
+     * buffers in the queue (so many small replies cannot each pin a whole buffer unnoticed).
+     */
     public boolean isWritable() {
         assertInLoop();
         return !unwritable;
@@ -217,6 +227,15 @@ public final class Connection {
     public void abort() {
         assertInLoop();
         reset(null);
+    }
+
+    /**
+     * Whether a deadline of the connection's own is armed: the write-stall window while output is
+     * pending, or the linger after the FIN. Loop thread.
+     */
+    public boolean hasDeadlineArmed() {
+        assertInLoop();
+        return timer != null && timer.isPending();
     }
 
     /** Any thread: false once closing began or the connection ended. */
@@ -349,8 +368,10 @@ public final class Connection {
     }
 
     private void checkHighWater() {
-        if (!unwritable && writes.pending() >= options.highWaterMark()) unwritable = true;
+        if (!unwritable && footprint() >= options.highWaterMark()) unwritable = true;
     }
+
+    private long footprint() { return writes == null ? 0 : writes.footprint(loop.buffers().bufferSize()); }
 
     private void afterWrite(long written) {
         if (writes.isEmpty()) {
@@ -359,14 +380,58 @@ public final class Connection {
                 shutdownOutput();
                 return;
             }
-        } else if (written > 0 || !timer().isPending()) {
-            timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            watchProgress(written);
         }
         updateInterest();
-        if (unwritable && state == State.OPEN && writes.pending() <= options.lowWaterMark()) {
+        if (unwritable && state == State.OPEN && footprint() <= options.lowWaterMark()) {
             unwritable = false;
             handler.onWritable(this);
         }
+    }
+
+    /** Output is waiting: count what the peer took, and start judging it if we were not already. */
+    private void watchProgress(long written) {
+        long now = loop.nanoTime();
+        if (timer().isPending()) {
+            if (written > 0) {
+                lastProgressNanos = now;
+                windowBytes += written;
+            }
+            return;
+        }
+        lastProgressNanos = now;
+        windowStartNanos = now;
+        windowBytes = 0;
+        timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The write timer fired with output pending: stalled, too slow, or on to the next window. */
+    private void judgeProgress() {
+        long now = loop.nanoTime();
+        long window = options.writeStallTimeout().toNanos();
+        if (now - lastProgressNanos >= window) {
+            stalled("no write progress for " + options.writeStallTimeout() + " with " + pendingBytes() + " bytes pending", false);
+            return;
+        }
+        if (now - windowStartNanos >= window) {
+            long required = (long) options.minWriteRate() * window / 1_000_000_000L;
+            if (windowBytes < required) {
+                stalled("the peer took " + windowBytes + " bytes in " + options.writeStallTimeout()
+                        + ", below the minimum of " + options.minWriteRate() + " bytes/s", true);
+                return;
+            }
+            windowStartNanos = now;
+            windowBytes = 0;
+        }
+        long next = Math.min(lastProgressNanos, windowStartNanos) + window;
+        timer().schedule(Math.max(next - now, 0), TimeUnit.NANOSECONDS);
+    }
+
+    private void stalled(String why, boolean belowMinimumRate) {
+        var stalled = new WriteStalled(why, belowMinimumRate);
+        LOG.debug(() -> this + " aborted: " + why);
+        reset(stalled);
     }
 
     private void updateInterest() {
@@ -421,11 +486,7 @@ public final class Connection {
     private void onTimer() {
         switch (state) {
             case OPEN, FLUSHING -> {
-                if (pendingBytes() == 0) return;
-                var stalled = new WriteStalled("no write progress for " + options.writeStallTimeout()
-                        + " with " + pendingBytes() + " bytes pending");
-                LOG.debug(() -> this + " aborted: " + stalled.getMessage());
-                reset(stalled);
+                if (pendingBytes() > 0) judgeProgress();
             }
             case LINGERING -> finish(null);
             case CLOSED -> { }
@@ -443,9 +504,15 @@ public final class Connection {
         finish(e);
     }
 
+    /**
+     * Whatever its handler threw ends this connection and only this one (the loop goes on). An
+     * Error such as OutOfMemoryError too: the work that hit it is dropped with the connection, and
+     * the loop counts it; no stack trace then, since building one may need what ran out.
+     */
     private void handlerFailed(Throwable e) {
-        if (e instanceof VirtualMachineError fatal) throw fatal;
-        LOG.warn(this + " aborted: its handler threw", e);
+        loop.counters().errorContained(e);
+        if (e instanceof VirtualMachineError) LOG.error(this + " aborted: " + e);
+        else LOG.warn(this + " aborted: its handler threw", e);
         reset(e);
     }
 
@@ -476,7 +543,8 @@ public final class Connection {
         loop.counters().connectionClosed();
         try {
             handler.onClose(this);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            loop.counters().errorContained(e);
             LOG.warn(this + ": onClose threw", e);
         }
     }
