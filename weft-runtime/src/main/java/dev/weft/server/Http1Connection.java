@@ -68,6 +68,9 @@ final class Http1Connection implements ConnectionHandler {
     private Timer readTimer;
     private Deadline armed;                    // the read deadline the timer is set for; null for none
     private boolean bodyProgress;              // body bytes arrived since the body deadline was armed
+    private long lastBodyNanos;                // when body bytes last arrived (or the wait began)
+    private long bodyWindowStart;              // the minimum-rate window's start, while a body is wanted
+    private long bodyWindowBytes;              // body bytes in that window
     private boolean draining;
     private ByteBuffer fed;                    // the view of a read buffer the parser was last fed
     private ByteBuffer readBuffer;             // that view while this onRead parses it, else null
@@ -138,19 +141,35 @@ final class Http1Connection implements ConnectionHandler {
 
     boolean holdsParser() { return parser != null; }
 
+    /**
+     * The invariant of theory step 4: whatever state the connection is in, a deadline is armed
+     * for what it waits on (the peer's bytes, the application's reply or next piece, the peer
+     * taking our output, the linger after our FIN), or a task of its own is queued to go on.
+     */
+    boolean waitsWithDeadline() {
+        return readTimer.isPending() || responses.awaitsApplication() || connection.hasDeadlineArmed()
+                || parsePendingQueued;
+    }
+
     /** EOF: the client has left (theory step 5); what is already queued is still flushed. */
     @Override public void onInputClosed(Connection c) {
         cancelAll(new IOException("the client closed its side of the connection"));
         c.close();
     }
 
-    @Override public void onWritable(Connection c) { responses.onWritable(); }
+    /** Output fell to the low-water mark: held replies go out, then parsing may go on. */
+    @Override public void onWritable(Connection c) {
+        responses.onWritable();
+        resumeParsing();
+    }
 
     @Override public void onClose(Connection c) {
         readTimer.cancel();
         responses.closed();
         fed = null;
-        if (c.failure().orElse(null) instanceof WriteStalled) loop.stats.deadline(Deadline.WRITE_STALL);
+        if (c.failure().orElse(null) instanceof WriteStalled w) {
+            loop.stats.deadline(w.belowMinimumRate() ? Deadline.MIN_DATA_RATE : Deadline.WRITE_STALL);
+        }
         reading = Reading.Stopped.STOPPED;
         cancelAll(c.failure().orElseGet(() -> new IOException("connection closed")));
         loop.connections.remove(this);
@@ -179,13 +198,19 @@ final class Http1Connection implements ConnectionHandler {
         blocked = true;
     }
 
-    /** The one gate on parsing: see the theory of operation, step 1. */
+    /**
+     * The one gate on parsing: see the theory of operation, step 1. A new head waits while the
+     * connection's output is above its high-water mark: a client that sends requests and reads
+     * no responses would otherwise have us produce replies for ever into memory.
+     * {@code ENDED} inside a body means a handler read a body-less request to its end before the
+     * parser gave its EndOfMessage; that event is still owed, so parsing goes on to take it.
+     */
     private boolean canParse() {
         return switch (reading) {
-            case Reading.Await _ -> inFlight.size() < core.maxPipelined();
+            case Reading.Await _ -> inFlight.size() < core.maxPipelined() && connection.isWritable();
             case Reading.Body(HttpExchange ex) -> switch (ex.bodyState()) {
-                case NONE, WANTED, DRAINING -> true;
-                case UNREAD, PAUSED, ENDED, FAILED -> false;
+                case NONE, WANTED, DRAINING, ENDED -> true;
+                case UNREAD, PAUSED, FAILED -> false;
             };
             case Reading.Stopped _ -> false;
         };
@@ -221,12 +246,14 @@ final class Http1Connection implements ConnectionHandler {
         ex.continueDue = head.expectContinue() && head.version() == Version.HTTP_1_1;   // RFC 9110 §10.1.1
         inFlight.addLast(ex);
         reading = new Reading.Body(ex);
-        Dispatch.route(core.router(), ex);
+        if (loop.overBudget()) responses.turnAway(ex);   // memory is spent: answer 503 before any work
+        else Dispatch.route(core.router(), ex);
         responses.armReplyTimer();                     // after: a reply given at once needs no timer
     }
 
     private void onBody(ByteBuffer bytes) {
         bodyProgress = true;
+        bodyWindowBytes += bytes.remaining();
         if (reading instanceof Reading.Body(HttpExchange ex)) ex.deliver(bytes);
     }
 
@@ -252,7 +279,7 @@ final class Http1Connection implements ConnectionHandler {
         if (readBuffer != null) return;                // inside onRead: its drive loop goes on by itself
         if (connection.isReadSuspended()) {
             connection.resumeRead();                   // the kept bytes come back in a task: no nesting
-        } else if (blocked && !parsePendingQueued) {
+        } else if (blocked && !parsePendingQueued && !holdsUnparsedView()) {
             // The parser may owe events that need no new bytes: a body that paused on its last
             // piece still has its EndOfMessage to give, and the peer, having sent everything, is
             // silent. A task, not a call, since we may be inside batchEnd of an onRead.
@@ -261,9 +288,16 @@ final class Http1Connection implements ConnectionHandler {
         }
     }
 
+    /**
+     * The parser was last fed a view that still has bytes: the connection kept them (compacting
+     * its buffer, so the view no longer shows them where it thinks) and will deliver them again
+     * through {@link #onRead}. Parsing from the view meanwhile would read moved or reused bytes.
+     */
+    private boolean holdsUnparsedView() { return fed != null && fed.hasRemaining(); }
+
     private void parsePending() {
         parsePendingQueued = false;
-        if (parser == null || !connection.isOpen() || readBuffer != null || !canParse()) return;
+        if (parser == null || !connection.isOpen() || readBuffer != null || !canParse() || holdsUnparsedView()) return;
         responses.batchStart();
         try {
             drive();
@@ -309,7 +343,12 @@ final class Http1Connection implements ConnectionHandler {
 
     // ---- deadlines ----
 
-    /** Arms the read timer for what we are waiting for from the peer now (theory step 4). */
+    /**
+     * Arms the read timer for what we are waiting for from the peer now (theory step 4). While a
+     * body is wanted the timer also judges its rate: it fires at the end of each window of
+     * {@code requestBody}, when fewer than {@code minDataRate} bytes per second arrived in it is
+     * a timeout as much as silence is.
+     */
     void updateDeadline() {
         Deadline want = switch (reading) {
             case Reading.Await.HEAD -> Deadline.REQUEST_HEAD;
@@ -321,17 +360,33 @@ final class Http1Connection implements ConnectionHandler {
             case Reading.Stopped _ -> null;
         };
         if (want == armed && !(want == Deadline.REQUEST_BODY && bodyProgress)) return;
+        long now = connection.loop().nanoTime();
+        if (want == Deadline.REQUEST_BODY) {
+            if (armed != Deadline.REQUEST_BODY) startBodyWindow(now);
+            lastBodyNanos = now;
+        }
         bodyProgress = false;
         armed = want;
         if (want == null) readTimer.cancel();
-        else readTimer.schedule(timeout(want).toNanos(), TimeUnit.NANOSECONDS);
+        else readTimer.schedule(delay(want, now), TimeUnit.NANOSECONDS);
+    }
+
+    private void startBodyWindow(long now) {
+        bodyWindowStart = now;
+        bodyWindowBytes = 0;
+    }
+
+    private long delay(Deadline want, long now) {
+        if (want != Deadline.REQUEST_BODY || core.timeouts().minDataRate() == 0) return timeout(want).toNanos();
+        long window = core.timeouts().requestBody().toNanos();
+        return Math.max(0, Math.min(lastBodyNanos + window, bodyWindowStart + window) - now);
     }
 
     private Duration timeout(Deadline d) {
         ServerTimeouts t = core.timeouts();
         return switch (d) {
             case REQUEST_HEAD -> t.requestHead();
-            case REQUEST_BODY -> t.requestBody();
+            case REQUEST_BODY, MIN_DATA_RATE -> t.requestBody();
             case KEEP_ALIVE_IDLE -> t.keepAliveIdle();
             case WRITE_STALL -> t.writeStall();
             case REPLY -> t.reply();
@@ -340,8 +395,15 @@ final class Http1Connection implements ConnectionHandler {
 
     private void onReadDeadline() {
         Deadline fired = armed;
+        if (fired == null || !connection.isOpen()) {
+            armed = null;
+            return;
+        }
+        if (fired == Deadline.REQUEST_BODY) {
+            if (bodyWindowEnded()) return;
+            fired = armed;                             // REQUEST_BODY for silence, MIN_DATA_RATE if too slow
+        }
         armed = null;
-        if (fired == null || !connection.isOpen()) return;
         loop.stats.deadline(fired);
         switch (fired) {
             case KEEP_ALIVE_IDLE -> connection.close();
@@ -349,16 +411,36 @@ final class Http1Connection implements ConnectionHandler {
                 reading = Reading.Stopped.STOPPED;
                 responses.failWith(Response.text(Status.REQUEST_TIMEOUT, "request head not received in time\n"));  // RFC 9110 §15.5.9
             }
-            case REQUEST_BODY -> {
-                var ex = ((Reading.Body) reading).exchange();
-                stopReading();
-                ex.deliverFailure(new IOException("request body not received in time"));
-                if (!ex.serverReply(Response.text(Status.REQUEST_TIMEOUT, "request body not received in time\n"))) {
-                    responses.closeWhenDone();
-                }
-            }
+            case REQUEST_BODY, MIN_DATA_RATE -> bodyTimedOut(fired == Deadline.REQUEST_BODY
+                    ? "request body not received in time" : "request body arrived below the minimum data rate");
             case WRITE_STALL, REPLY -> throw new AssertionError(fired + " is not a read deadline");
         }
+    }
+
+    /**
+     * The body timer fired while bytes were still coming: the end of a rate window. True when that
+     * is all (the next window is armed); false when the body must time out, with {@code armed}
+     * telling which deadline it failed.
+     */
+    private boolean bodyWindowEnded() {
+        long now = connection.loop().nanoTime();
+        ServerTimeouts t = core.timeouts();
+        if (now - lastBodyNanos >= t.requestBody().toNanos()) return false;        // silence: REQUEST_BODY
+        long required = (long) t.minDataRate() * t.requestBody().toNanos() / 1_000_000_000L;
+        if (bodyWindowBytes < required) {
+            armed = Deadline.MIN_DATA_RATE;
+            return false;
+        }
+        startBodyWindow(now);
+        readTimer.schedule(delay(Deadline.REQUEST_BODY, now), TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    private void bodyTimedOut(String why) {
+        var ex = ((Reading.Body) reading).exchange();
+        stopReading();
+        ex.deliverFailure(new IOException(why));
+        if (!ex.serverReply(Response.text(Status.REQUEST_TIMEOUT, why + "\n"))) responses.closeWhenDone();
     }
 
     // ---- failures ----

@@ -13,6 +13,7 @@ import dev.weft.protocol.http1.BodyFraming;
 import dev.weft.protocol.http1.Http1Writer;
 import dev.weft.protocol.http1.RequestInfo;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,6 +42,9 @@ import java.util.concurrent.TimeUnit;
 final class ResponseQueue implements ExchangeHost {
     /** A body left unread this small (Content-Length) is read and dropped, to keep the connection; else close. */
     static final long DRAIN_LIMIT = 64 << 10;
+    /** The answer when the memory budget is spent (RFC 9110 §15.6.4; Retry-After, §10.2.3). */
+    static final Response BUSY = Response.text(Status.SERVICE_UNAVAILABLE, "server busy; retry later\n")
+            .withHeader("retry-after", "1");
 
     private final Http1Connection reader;
     private final Connection connection;
@@ -50,6 +54,9 @@ final class ResponseQueue implements ExchangeHost {
     private final ByteSink out;
     private final Timer replyTimer;
     private HttpExchange replyWatched;
+    private long pieces;                       // body pieces written by streams, ever
+    private long piecesSeen;                   // pieces when the reply timer was armed for a stream
+    private boolean watchingStream;            // the reply timer watches replyWatched's stream, not its start
     private HttpExchange streaming;            // the first exchange, while its stream is being written
     private BodyEncoder encoder;               // its body's encoder
     private BodyFraming streamFraming;
@@ -91,15 +98,34 @@ final class ResponseQueue implements ExchangeHost {
     @Override public boolean inLoop() { return connection.loop().inLoop(); }
 
     @Override public void handlerFailed(HttpExchange ex, Throwable failure) {
-        loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
-        Server.LOG.warn("handler failed for " + ex.req(), failure);
+        if (ex.isPeerFault(failure)) {
+            // The client left, broke its body, or let a deadline pass, and the handler's read or
+            // write failed for it: expected input, one line at DEBUG (it is counted).
+            loop.stats.increment(ServerStats.Count.PEER_FAULTS);
+            Server.LOG.debug(() -> "handler for " + ex.req() + " ended by the client: " + failure);
+        } else {
+            loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            Server.LOG.warn("handler failed for " + ex.req(), failure);
+        }
         execute(() -> {
             if (ex.serverReply(Response.text(Status.INTERNAL_SERVER_ERROR, "Internal Server Error\n"))) return;
             if (ex == streaming) abortBody(ex);
         });
     }
 
+    @Override public void release(long n) { loop.release(n); }
+
     // ---- ExchangeHost: loop ----
+
+    @Override public boolean reserve(long n) { return loop.reserve(n); }
+
+    @Override public void turnAway(HttpExchange ex) {
+        loop.stats.increment(ServerStats.Count.TURNED_AWAY);
+        Server.LOG.debug(() -> "memory budget spent; turning away " + ex.req());
+        reader.stopReading();
+        ex.deliverFailure(new IOException("the server's memory budget is spent"));
+        ex.serverReply(BUSY);
+    }
 
     @Override public void replyReady(HttpExchange ex) { writeReady(); }
 
@@ -112,6 +138,7 @@ final class ResponseQueue implements ExchangeHost {
 
     @Override public void writeBody(HttpExchange ex, ByteBuffer piece) {
         assert ex == streaming : "a body piece for an exchange that is not being written";
+        pieces++;
         if (streamFraming instanceof BodyFraming.Empty) return;     // a reply to HEAD: the head was all
         try {
             encoder.encode(piece, out);
@@ -148,11 +175,18 @@ final class ResponseQueue implements ExchangeHost {
 
     // ---- the queue ----
 
-    /** Writes every reply that is ready, in order (theory step 1). */
+    /**
+     * Writes every reply that is ready, in order (theory step 1), while the connection is below
+     * its high-water mark; above it, replies wait here as they are, uncopied, until
+     * {@link #onWritable()}.
+     */
     void writeReady() {
         while (!inFlight.isEmpty() && streaming == null && !closed) {
             HttpExchange ex = inFlight.peekFirst();
-            switch (ex.replyState()) {
+            HttpExchange.Reply reply = ex.replyState();
+            boolean writes = reply instanceof HttpExchange.Reply.Ready || reply instanceof HttpExchange.Reply.Streaming;
+            if (writes && !connection.isWritable()) return;
+            switch (reply) {
                 case HttpExchange.Reply.Flat.AWAITING -> {
                     sendContinueIfDue();
                     return;
@@ -298,6 +332,9 @@ final class ResponseQueue implements ExchangeHost {
     void onWritable() {
         if (streaming != null && streaming.replyState() instanceof HttpExchange.Reply.Streaming(ExchangeStream s)) {
             s.onWritable();
+        } else {
+            writeReady();
+            flushSoon();
         }
     }
 
@@ -329,27 +366,55 @@ final class ResponseQueue implements ExchangeHost {
 
     // ---- the reply deadline ----
 
-    /** Watches the first exchange that has no reply yet, from its own start (re-armed, never reallocated). */
+    /**
+     * Watches what we wait for from the application (re-armed, never reallocated): the first
+     * exchange that has no reply yet, from its own start; or the stream being written, from one
+     * piece to the next. A stream's pieces are counted, not timed, so a busy stream costs no
+     * clock read per piece: the deadline fires once per period and looks whether any came.
+     */
     void armReplyTimer() {
         HttpExchange first = inFlight.peekFirst();
-        HttpExchange want = first != null && first.replyState() == HttpExchange.Reply.Flat.AWAITING ? first : null;
-        if (want == replyWatched) return;
+        HttpExchange want = streaming != null ? streaming
+                : first != null && first.replyState() == HttpExchange.Reply.Flat.AWAITING ? first : null;
+        if (want == replyWatched && (want == null || (want == streaming) == watchingStream)) return;
         replyWatched = want;
+        watchingStream = want != null && want == streaming;
         if (want == null) {
             replyTimer.cancel();
             return;
         }
-        long due = want.startNanos() + core.timeouts().reply().toNanos() - connection.loop().nanoTime();
+        long period = core.timeouts().reply().toNanos();
+        long due = want == streaming ? period : want.startNanos() + period - connection.loop().nanoTime();
+        piecesSeen = pieces;
         replyTimer.schedule(Math.max(due, 0), TimeUnit.NANOSECONDS);
     }
+
+    /** True when the connection waits on the application with a deadline armed. */
+    boolean awaitsApplication() { return replyTimer.isPending(); }
 
     private void onReplyDeadline() {
         HttpExchange ex = replyWatched;
         replyWatched = null;
+        if (ex != null && ex == streaming) {
+            streamDeadline(ex);
+            return;
+        }
         if (ex == null || ex.replyState() != HttpExchange.Reply.Flat.AWAITING) return;
         loop.stats.deadline(Deadline.REPLY);
         ex.cancel(new java.util.concurrent.TimeoutException("no reply within " + core.timeouts().reply()),
                 Response.text(Status.SERVICE_UNAVAILABLE, "no reply in time\n"));
         writeReady();
+    }
+
+    /** A stream's period ended: another one if it wrote, else it has stalled and is aborted. */
+    private void streamDeadline(HttpExchange ex) {
+        if (pieces != piecesSeen) {
+            armReplyTimer();
+            return;
+        }
+        loop.stats.deadline(Deadline.REPLY);
+        Server.LOG.debug(() -> "aborting " + ex.req() + ": its stream wrote nothing for " + core.timeouts().reply());
+        ex.cancel(new java.util.concurrent.TimeoutException("the stream wrote nothing for " + core.timeouts().reply()));
+        connection.abort();
     }
 }
