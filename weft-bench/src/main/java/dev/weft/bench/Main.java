@@ -43,6 +43,9 @@ public final class Main {
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
+        } catch (java.net.BindException e) {
+            System.err.println("weft bench: " + e.getMessage());
+            System.exit(1);
         } catch (IllegalArgumentException e) {
             System.err.println("weft bench: " + e.getMessage());
             System.err.print(USAGE);

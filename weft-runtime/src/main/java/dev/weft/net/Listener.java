@@ -249,7 +249,7 @@ public final class Listener implements AutoCloseable {
         private Registration registration;
         private Timer backoff;
         private long backoffNanos;
-        private boolean starved;           // accepts failed for want of descriptors and none has succeeded since
+        private boolean starved;           // accepts failed for want of descriptors since the backlog was last drained
         private int nextLoop;              // round-robin cursor, used without SO_REUSEPORT
 
         Acceptor(EventLoop loop, ServerSocketChannel channel) {
@@ -287,11 +287,14 @@ public final class Listener implements AutoCloseable {
                 }
                 if (accepted == null) {
                     backoffNanos = 0;
+                    // The spell ends when the backlog is drained, not at the first accept that
+                    // works: while a flood is released, accepts run out again at once, and each
+                    // of those is the same spell, not a new warning.
+                    if (starved) {
+                        starved = false;
+                        LOG.info(Listener.this + " accepting again: the backlog is drained");
+                    }
                     return;
-                }
-                if (starved) {
-                    starved = false;
-                    LOG.info(Listener.this + " accepting again: file descriptors are available");
                 }
                 handOff(accepted);
             }
