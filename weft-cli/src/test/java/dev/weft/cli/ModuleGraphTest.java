@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * DESIGN.md's layering as a check: the runtime modules resolve against the JDK alone, dependencies
+ * The layering of docs/ARCHITECTURE.md as a check: the runtime modules resolve against the JDK alone, dependencies
  * point down only (cli -> weft -> weft.protocol), and no internal package is exported.
  * Tests run on the class path; this resolves the real module descriptors the launcher uses.
  */

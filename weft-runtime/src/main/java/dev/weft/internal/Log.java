@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * class unusable for the life of the JVM. So the zone rules are loaded when this class is, and any
  * Throwable from building or writing a record is swallowed and counted ({@link #dropped()}).
  *
- * <p>Levels, as DESIGN rule 6 asks: what a peer did (reset, broken pipe, EOF, bad input) is
+ * <p>Levels, as ARCHITECTURE.md rule 6 asks: what a peer did (reset, broken pipe, EOF, bad input) is
  * DEBUG; a bug in user code on a loop (a handler or task that threw) is WARNING; ERROR is kept for
  * the runtime failing its own invariants.
  *

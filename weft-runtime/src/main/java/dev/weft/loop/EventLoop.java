@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One platform thread owning one {@link Poller}, a bounded MPSC task inbox, a {@link TimerWheel}
- * and a {@link BufferPool} (STYLE rule 8, DESIGN rule 1). Every method not marked "any thread"
+ * and a {@link BufferPool} (ARCHITECTURE.md convention 8, ARCHITECTURE.md rule 1). Every method not marked "any thread"
  * must be called on the loop thread; that is asserted (tests run with {@code -ea}).
  *
  * <p>Theory of operation. The thread repeats {@link #runOnce()}:
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Wakeups. {@code wakeupPending} is true while the loop is awake or a wakeup is already on its
  * way, so {@link #execute} from another thread wakes the poller only on the false-to-true CAS:
  * at most one wakeup per batch, none while the loop is busy, none from the loop itself (Netty's
- * {@code nextWakeupNanos}, a refinement of STYLE rule 8's reset-before-drain idiom, which would
+ * {@code nextWakeupNanos}, a refinement of ARCHITECTURE.md convention 8's reset-before-drain idiom, which would
  * cost one wakeup per batch even when the loop is awake). The race it must not lose, the lost
  * wakeup: a producer offers its task after the loop's last drain but before the loop blocks,
  * sees the flag still true and skips the wakeup; the loop then sleeps with a task queued until
@@ -133,7 +133,7 @@ public final class EventLoop implements Executor {
     /**
      * Runs every timer due at {@link #nanoTime()} now and returns how many ran. The loop does
      * this on every iteration by itself; a test that moves a manual {@link Ticker} calls it (on
-     * the loop) to make the time's passing take effect at once (STYLE rule 12).
+     * the loop) to make the time's passing take effect at once (ARCHITECTURE.md convention 12).
      */
     public int runPendingTimers() { return timers.expire(ticker.nanoTime()); }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP connection, owned by one loop for its whole life (DESIGN rule 1). Loop thread only
+ * One TCP connection, owned by one loop for its whole life (ARCHITECTURE.md rule 1). Loop thread only
  * (asserted), except where marked. Reset, broken pipe and EOF are normal closes, logged at DEBUG.
  *
  * <p>Lifecycle, in numbered steps (the {@code State} enum):
@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link #abort()} jumps here from any state with SO_LINGER 0, which sends RST.
  * </ol>
  *
- * <p>Idle cost (DESIGN rule 3): this object, its {@code Io} relay, the JDK's channel and key;
+ * <p>Idle cost (ARCHITECTURE.md rule 3): this object, its {@code Io} relay, the JDK's channel and key;
  * no byte buffers. A connection that has written once also keeps a tiny {@link WriteQueue}
  * (two 4-entry arrays); the stall timer and the sink are made on first use and kept.
  */
@@ -499,7 +499,7 @@ public final class Connection {
     }
 
     private void closeOnIoFailure(IOException e) {
-        // Reset, broken pipe, timeouts: what the peer or the network did, never an ERROR (DESIGN rule 6).
+        // Reset, broken pipe, timeouts: what the peer or the network did, never an ERROR (ARCHITECTURE.md rule 6).
         LOG.debug(() -> this + " closed: " + e);
         finish(e);
     }

@@ -10,11 +10,11 @@ import java.util.Objects;
  *   <caption>Defaults and where they come from</caption>
  *   <tr><th>field</th><th>default</th><th>why</th></tr>
  *   <tr><td>highWaterMark</td><td>64 KiB</td><td>Netty's {@code WriteBufferWaterMark} default:
- *       above it {@link Connection#isWritable()} turns false (DESIGN rule 4)</td></tr>
+ *       above it {@link Connection#isWritable()} turns false (ARCHITECTURE.md rule 4)</td></tr>
  *   <tr><td>lowWaterMark</td><td>32 KiB</td><td>Netty's default: below it the producer is told
  *       to go on ({@link ConnectionHandler#onWritable}); the gap stops flapping</td></tr>
  *   <tr><td>writeStallTimeout</td><td>30 s</td><td>a peer that takes no byte for this long is
- *       gone or hostile (DESIGN rule 5); matches the request-head deadline</td></tr>
+ *       gone or hostile (ARCHITECTURE.md rule 5); matches the request-head deadline</td></tr>
  *   <tr><td>tcpNoDelay</td><td>true</td><td>replies are written whole and flushed once, so
  *       Nagle's algorithm only adds latency (RFC 896 meets delayed ACKs)</td></tr>
  *   <tr><td>minWriteRate</td><td>500 bytes/s</td><td>while output is pending, the peer must take at

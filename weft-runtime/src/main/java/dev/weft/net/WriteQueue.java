@@ -14,7 +14,7 @@ import java.util.Arrays;
  * because {@link GatheringByteChannel#write(ByteBuffer[], int, int)} wants one contiguous range;
  * when the tail reaches the end the live range is shifted down (a few references) or, if it
  * already starts at 0, the arrays double. A queue that grew is shrunk back once drained, so an
- * idle connection keeps only two 4-entry arrays and no byte buffers (DESIGN rule 3).
+ * idle connection keeps only two 4-entry arrays and no byte buffers (ARCHITECTURE.md rule 3).
  *
  * <p>Two kinds of buffers: those queued by reference (the caller's, never touched again) and
  * pooled ones that {@link #copy} fills, coalescing small writes into the last pooled buffer while

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Why a connection closed when the peer took no byte of pending output for the write-stall
- * timeout, or too few over one such window (see {@link ConnectionOptions#minWriteRate()}). The peer's doing, not a bug: no stack trace, logged at DEBUG (DESIGN rule 6).
+ * timeout, or too few over one such window (see {@link ConnectionOptions#minWriteRate()}). The peer's doing, not a bug: no stack trace, logged at DEBUG (ARCHITECTURE.md rule 6).
  */
 public final class WriteStalled extends IOException {
     private final boolean belowMinimumRate;

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Request#bodyStream()}: the blocking bridge for request bodies. The loop copies each piece
  * into a bounded queue (64 KiB); the reading virtual thread takes from it and parks while it is
  * empty. When the queue is full the reader tells the server to pause ({@code onBytes} returns
- * false), so the socket is not read (DESIGN rule 4); once the reader has taken half, it resumes.
+ * false), so the socket is not read (ARCHITECTURE.md rule 4); once the reader has taken half, it resumes.
  *
  * <p>Reading starts (and a {@code 100 Continue} goes out) on the first read, not before.
  * A lock and a condition, not {@code synchronized}, so a parked virtual thread frees its carrier.

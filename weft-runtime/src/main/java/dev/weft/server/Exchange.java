@@ -5,7 +5,7 @@ import dev.weft.protocol.http.Status;
 
 /**
  * One request and the right to answer it: the reply handle an {@link Handler.Async} handler
- * keeps while it waits, and may hand to any thread (STYLE.md rule 10).
+ * keeps while it waits, and may hand to any thread (ARCHITECTURE.md convention 10).
  *
  * <h2>Lifecycle</h2>
  * <ol>

@@ -42,7 +42,7 @@ interface ExchangeHost {
     /** Ends the exchange's response abnormally: the connection closes without completing it. */
     void abortBody(HttpExchange exchange);
 
-    /** Whether the connection is below its high-water mark (DESIGN rule 4). */
+    /** Whether the connection is below its high-water mark (ARCHITECTURE.md rule 4). */
     boolean isWritable();
 
     /** Bytes queued on the connection and not yet taken by the socket. */

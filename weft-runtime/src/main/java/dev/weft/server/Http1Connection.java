@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 server side of one connection: one parser, the queue of exchanges in flight, and
- * the read deadlines. Every method runs on the connection's loop (DESIGN rule 1).
+ * the read deadlines. Every method runs on the connection's loop (ARCHITECTURE.md rule 1).
  *
  * <h2>Theory of operation</h2>
  * <ol>
@@ -29,14 +29,14 @@ import java.util.concurrent.TimeUnit;
  *       says so, which is where all backpressure lives: no new head while {@code maxPipelined}
  *       exchanges are in flight; no body bytes until the handler asks ({@link HttpExchange.BodyState});
  *       nothing after the last request. Bytes left unparsed stay with the {@link Connection}, which
- *       then stops reading the socket until {@link #resumeParsing()} (DESIGN rule 4).</li>
+ *       then stops reading the socket until {@link #resumeParsing()} (ARCHITECTURE.md rule 4).</li>
  *   <li>Dispatch. Each head becomes an {@link HttpExchange}, appended to {@code inFlight}, and is
  *       routed ({@link Dispatch}). The handler may answer at once or park the exchange.</li>
  *   <li>Writing. Responses leave strictly in request order (RFC 9112 §9.3.2): {@link ResponseQueue}
  *       writes the first exchange's reply as soon as it has one, then the next, and holds later
  *       replies until their turn. Output is flushed once per batch: at the end of {@code onRead},
  *       or by one queued flush task for replies that arrive from other threads.</li>
- *   <li>Deadlines (DESIGN rule 5). One re-armed read timer watches what we wait for from the peer
+ *   <li>Deadlines (ARCHITECTURE.md rule 5). One re-armed read timer watches what we wait for from the peer
  *       ({@link #updateDeadline()}): keep-alive idle, the rest of a head, the next body bytes. One
  *       re-armed reply timer watches the oldest unanswered exchange. The write-stall deadline is
  *       the Connection's own.</li>
@@ -130,7 +130,7 @@ final class Http1Connection implements ConnectionHandler {
 
     /**
      * Between messages the parser holds nothing, so it goes back to the loop and an idle
-     * connection, a parked long-poll's included, costs no parser (DESIGN rule 3).
+     * connection, a parked long-poll's included, costs no parser (ARCHITECTURE.md rule 3).
      */
     private void lendParserBack() {
         if (parser == null || readBuffer != null || reading instanceof Reading.Body || !parser.isAtRest()) return;
@@ -445,7 +445,7 @@ final class Http1Connection implements ConnectionHandler {
 
     // ---- failures ----
 
-    /** The peer broke HTTP/1.1: answer the violation's status once what is owed is sent, then close (DESIGN rule 6). */
+    /** The peer broke HTTP/1.1: answer the violation's status once what is owed is sent, then close (ARCHITECTURE.md rule 6). */
     private void violation(PeerViolation v) {
         loop.stats.violation(v.violation());
         Server.LOG.debug(() -> connection.remoteAddress() + ": " + v.getMessage());

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's {@link Exchange}. Called from any thread; its state belongs to the connection's
- * loop (DESIGN rule 1) and other threads reach it only through {@link ExchangeHost#execute}.
+ * loop (ARCHITECTURE.md rule 1) and other threads reach it only through {@link ExchangeHost#execute}.
  *
  * <h2>Theory of operation</h2>
  * Two things happen to an exchange, each in one place:

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The body of a response sent in pieces, from any thread (DESIGN rule 4: writes past the
+ * The body of a response sent in pieces, from any thread (ARCHITECTURE.md rule 4: writes past the
  * connection's high-water mark hold the producer back). Three ways to be held back, pick one:
  * <ul>
  *   <li>poll {@link #isReady()} and register {@link #onReady} when it is false;</li>

@@ -23,8 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <pre>{@code
  * try (var server = Server.builder()
  *         .port(8080)
- *         .get("/hello/{name}", (Handler.Async) (req, ex) -> ex.reply(Response.ok("hi " + req.pathParam("name"))))
- *         .post("/upload", (Handler.Blocking) req -> Response.ok(req.body().remaining() + " bytes"))
+ *         .get("/hello/{name}", (req, ex) -> ex.reply(Response.ok("hi " + req.pathParam("name"))))   // Async
+ *         .post("/upload", req -> Response.ok(req.bodyStream().readAllBytes().length + " bytes"))    // Blocking
  *         .start()) {
  *     ...
  * }

@@ -24,7 +24,7 @@ final class ServerLoop {
     final Http1Writer writer = new Http1Writer(dates);
     /** The parsers of this loop's connections share one staging area, so idle ones hold none. */
     private final Http1Parser.Scratch parserScratch = new Http1Parser.Scratch();
-    /** Parsers at rest, lent to connections while they read (DESIGN rule 3); bounded, the rest dropped. */
+    /** Parsers at rest, lent to connections while they read (ARCHITECTURE.md rule 3); bounded, the rest dropped. */
     private final ArrayDeque<Http1Parser> parsers = new ArrayDeque<>();
     static final int MAX_POOLED_PARSERS = 1024;
     final ServerStats stats = new ServerStats();

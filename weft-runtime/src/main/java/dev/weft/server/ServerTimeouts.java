@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Every wait the server makes on a peer, with its deadline (DESIGN rule 5). Each closes only its
+ * Every wait the server makes on a peer, with its deadline (ARCHITECTURE.md rule 5). Each closes only its
  * own connection, and each is counted by {@link Deadline} kind in {@link ServerCounters}.
  *
  * <table>
  *   <tr><th>deadline</th><th>default</th><th>runs from</th><th>on expiry</th></tr>
  *   <tr><td>requestHead</td><td>30 s</td><td>the first byte of a request head</td>
- *       <td>408 if no response is under way, then close (DESIGN's table; nginx's client_header_timeout is 60 s)</td></tr>
+ *       <td>408 if no response is under way, then close (ARCHITECTURE.md's limits table; nginx's client_header_timeout is 60 s)</td></tr>
  *   <tr><td>requestBody</td><td>30 s</td><td>the last body byte, while the handler wants more</td>
  *       <td>408 if the handler has not replied, then close</td></tr>
  *   <tr><td>minDataRate</td><td>500 bytes/s</td><td>judged over each window of {@code requestBody}
@@ -19,7 +19,7 @@ import java.util.Objects;
  *       idle deadline, yet holds its connection for ever (Apache's mod_reqtimeout {@code MinRate}
  *       default; Jetty's MinimumDataRate); 0 turns the check off</td></tr>
  *   <tr><td>keepAliveIdle</td><td>60 s</td><td>the end of the last response, with nothing in flight</td>
- *       <td>close (DESIGN's table; Jetty's default idle timeout is 30 s, nginx's keepalive_timeout 75 s)</td></tr>
+ *       <td>close (ARCHITECTURE.md's limits table; Jetty's default idle timeout is 30 s, nginx's keepalive_timeout 75 s)</td></tr>
  *   <tr><td>writeStall</td><td>30 s</td><td>the last write that made progress, while output is pending</td>
  *       <td>close (the connection's own timer)</td></tr>
  *   <tr><td>reply</td><td>5 min</td><td>the request head, until the response starts; then, for a

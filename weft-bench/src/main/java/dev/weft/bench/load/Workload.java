@@ -13,7 +13,7 @@ import java.util.Optional;
 public record Workload(String name, String path, Optional<String> script, List<Integer> connections) {
     /**
      * Whether {@code server} can answer this workload at all: stock nginx cannot echo, and Weft
-     * has no static-file handler yet (DESIGN's weft.server.files), so its file rows stay empty.
+     * has no static-file handler yet (the planned dev.weft.server.files), so its file rows stay empty.
      */
     public boolean supports(String server) {
         if (server.equals("nginx") && path.equals("/echo")) return false;

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link Poller} passes (STYLE rule 9): implement {@link #open()} in a test
+ * The contract every {@link Poller} passes (ARCHITECTURE.md convention 9): implement {@link #open()} in a test
  * class per transport. The test thread plays the loop thread. Blocking polls here are always
  * ended by data or a wakeup already in place, or bounded by a short timeout.
  */
