@@ -2,7 +2,7 @@ package dev.weft.protocol.http;
 
 /**
  * Every way a peer can break HTTP/1.1 framing, with the status a server answers and the rule
- * broken (STYLE.md rule 5). Tests match on these constants, never on messages.
+ * broken (ARCHITECTURE.md convention 5). Tests match on these constants, never on messages.
  *
  * <p>For violations found in a response (client role), the status is what a gateway would
  * answer (502); the client itself answers nothing and closes.

@@ -41,7 +41,7 @@ import static dev.weft.protocol.http1.Http1Writer.UNKNOWN_LENGTH;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Writer → parser round trips in both roles (STYLE.md rule 13, h11's ConnectionPair): what
+ * Writer → parser round trips in both roles (ARCHITECTURE.md convention 13, h11's ConnectionPair): what
  * {@link Http1Writer} and {@link BodyEncoder} put on the wire, cut into random reads, parses back
  * into the messages the caller wrote.
  *
