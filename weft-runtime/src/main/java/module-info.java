@@ -6,4 +6,5 @@ module weft {
     exports dev.weft.loop.spi;
     exports dev.weft.net;
     exports dev.weft.server;
+    exports dev.weft.server.files;
 }

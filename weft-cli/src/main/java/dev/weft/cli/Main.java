@@ -13,6 +13,8 @@ public final class Main {
             commands:
               demo [--host H] [--port P] [--loops N]   serve the demo (long-poll chat, streamed clock,
                                                        live counters) on http://127.0.0.1:8080/
+              serve [DIR] [options]                    serve the files of a folder on http://127.0.0.1:8000/
+                                                       (weft serve --help lists the options)
               version                                  print the version
               help                                     this text
 
@@ -36,6 +38,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         int status = switch (command) {
             case "demo" -> Demo.run(Options.parse(rest, 8080));
+            case "serve" -> Serve.run(rest);
             case "version", "--version" -> print(System.out, "weft " + version());
             case "help", "--help", "-h" -> print(System.out, USAGE);
             default -> print(System.err, "weft: unknown command '" + command + "'\n\n" + USAGE) + 2;

@@ -138,6 +138,21 @@ public final class Connection {
     }
 
     /**
+     * Queues a span of a file, sent with transferTo (sendfile) after what is queued before it and
+     * before what is queued after. Nothing is sent before {@link #flush()}. If the connection is
+     * closing, or when it ends before the region is sent, the region's channel is released.
+     */
+    public void write(FileRegion region) {
+        assertInLoop();
+        if (state != State.OPEN) {
+            region.release();
+            return;
+        }
+        queue().add(region);
+        checkHighWater();
+    }
+
+    /**
      * A {@link ByteSink} over this connection's queue: {@code write(byte[],..)} copies into pooled
      * buffers (returned to the pool once sent), {@code write(ByteBuffer)} queues by reference.
      */
@@ -371,7 +386,9 @@ public final class Connection {
         if (!unwritable && footprint() >= options.highWaterMark()) unwritable = true;
     }
 
-    private long footprint() { return writes == null ? 0 : writes.footprint(loop.buffers().bufferSize()); }
+    private long footprint() {
+        return writes == null ? 0 : writes.footprint(loop.buffers().bufferSize(), options.highWaterMark());
+    }
 
     private void afterWrite(long written) {
         if (writes.isEmpty()) {

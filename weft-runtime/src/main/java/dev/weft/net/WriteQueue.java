@@ -18,7 +18,9 @@ import java.util.Arrays;
  *
  * <p>Two kinds of buffers: those queued by reference (the caller's, never touched again) and
  * pooled ones that {@link #copy} fills, coalescing small writes into the last pooled buffer while
- * it has room. {@code pooled[i]} marks the latter, which go back to the pool once sent.
+ * it has room. {@code pooled[i]} marks the latter, which go back to the pool once sent. A third
+ * kind of entry is a {@link FileRegion} ({@code regions[i]}), sent with transferTo between the
+ * gathering writes of the buffers before and after it.
  */
 final class WriteQueue {
     private static final int INITIAL = 4;
@@ -42,8 +44,12 @@ final class WriteQueue {
      */
     static final int COPY_BELOW = 1 << 10;
 
+    private static final ByteBuffer REGION = ByteBuffer.allocate(0).asReadOnlyBuffer();   // stands in for a region
+
     private ByteBuffer[] buffers = new ByteBuffer[INITIAL];
     private boolean[] pooled = new boolean[INITIAL];
+    private FileRegion[] regions = new FileRegion[INITIAL];   // non-null where the entry is a file region
+    private int regionCount;
     private int head;
     private int tail;
     private long pending;
@@ -56,11 +62,29 @@ final class WriteQueue {
      * included, since no one else can use it meanwhile) plus the unsent part of the rest. This, not
      * {@link #pending()}, is what the water marks bound.
      */
-    long footprint(int poolBufferSize) {
-        if (pooledCount == 0) return pending;
-        long inPooled = 0;
-        for (int i = head; i < tail; i++) if (pooled[i]) inPooled += buffers[i].remaining();
-        return pending - inPooled + (long) pooledCount * poolBufferSize;
+    long footprint(int poolBufferSize, long regionWeight) {
+        if (pooledCount == 0 && regionCount == 0) return pending;
+        long footprint = pending;
+        for (int i = head; i < tail; i++) {
+            if (pooled[i]) footprint -= buffers[i].remaining();
+            // A file region holds no memory but an open file, and may be gigabytes long: it
+            // weighs as much as its unsent bytes up to {@code regionWeight} (the high-water mark),
+            // so a connection sending a file takes no new work until the file is nearly done.
+            else if (regions[i] != null) footprint += Math.min(regions[i].remaining(), regionWeight) - regions[i].remaining();
+        }
+        return footprint + (long) pooledCount * poolBufferSize;
+    }
+
+    /** Queues a file region; its bytes go out with transferTo, in order with the buffers around it. */
+    void add(FileRegion region) {
+        if (region.isDone()) {
+            region.release();
+            return;
+        }
+        append(REGION, false);
+        regions[tail - 1] = region;
+        regionCount++;
+        pending += region.remaining();
     }
 
     boolean isEmpty() { return head == tail; }
@@ -82,6 +106,8 @@ final class WriteQueue {
     }
 
     private ByteBuffer lastPooled() { return tail > head && pooled[tail - 1] ? buffers[tail - 1] : null; }
+
+    private boolean isSent(int i) { return regions[i] != null ? regions[i].isDone() : !buffers[i].hasRemaining(); }
 
     /** Copies {@code length} bytes into pooled buffers, filling the last one first. */
     void copy(byte[] src, int offset, int length, BufferPool pool) {
@@ -108,7 +134,7 @@ final class WriteQueue {
     long writeTo(GatheringByteChannel channel, BufferPool pool) throws IOException {
         long total = 0;
         for (int i = 0; i < MAX_WRITES_PER_FLUSH && head < tail; i++) {
-            long n = writeSome(channel);
+            long n = regions[head] != null ? regions[head].transferTo(channel, MAX_BYTES_PER_WRITE) : writeSome(channel);
             if (n <= 0) break;
             total += n;
             pending -= n;
@@ -121,7 +147,7 @@ final class WriteQueue {
     private long writeSome(GatheringByteChannel channel) throws IOException {
         int end = head;
         long offered = 0;
-        while (end < tail && offered < MAX_BYTES_PER_WRITE) offered += buffers[end++].remaining();
+        while (end < tail && regions[end] == null && offered < MAX_BYTES_PER_WRITE) offered += buffers[end++].remaining();
         ByteBuffer last = buffers[end - 1];
         int limit = last.limit();
         if (offered > MAX_BYTES_PER_WRITE) last.limit(limit - (int) (offered - MAX_BYTES_PER_WRITE));
@@ -136,19 +162,27 @@ final class WriteQueue {
     void clear(BufferPool pool) {
         for (int i = head; i < tail; i++) {
             if (pooled[i]) pool.release(buffers[i]);
+            if (regions[i] != null) regions[i].release();
             buffers[i] = null;
+            regions[i] = null;
         }
         head = tail = 0;
         pending = 0;
         pooledCount = 0;
+        regionCount = 0;
         shrink();
     }
 
     private void dropSent(BufferPool pool) {
-        while (head < tail && !buffers[head].hasRemaining()) {
+        while (head < tail && isSent(head)) {
             if (pooled[head]) {
                 pool.release(buffers[head]);
                 pooledCount--;
+            }
+            if (regions[head] != null) {
+                regions[head].release();
+                regions[head] = null;
+                regionCount--;
             }
             buffers[head] = null;
             head++;
@@ -172,10 +206,13 @@ final class WriteQueue {
         if (head > 0) {
             System.arraycopy(buffers, head, buffers, 0, live);
             System.arraycopy(pooled, head, pooled, 0, live);
+            System.arraycopy(regions, head, regions, 0, live);
             Arrays.fill(buffers, live, tail, null);
+            Arrays.fill(regions, live, tail, null);
         } else {
             buffers = Arrays.copyOf(buffers, buffers.length * 2);
             pooled = Arrays.copyOf(pooled, pooled.length * 2);
+            regions = Arrays.copyOf(regions, regions.length * 2);
         }
         head = 0;
         tail = live;
@@ -185,6 +222,7 @@ final class WriteQueue {
         if (buffers.length > SHRINK_ABOVE) {
             buffers = new ByteBuffer[INITIAL];
             pooled = new boolean[INITIAL];
+            regions = new FileRegion[INITIAL];
         }
     }
 }

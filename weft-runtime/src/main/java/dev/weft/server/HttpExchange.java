@@ -106,9 +106,15 @@ final class HttpExchange implements Exchange {
     @Override public void reply(Response response) {
         capture();
         answerOnce();
-        if (!claim(APP)) return;
+        if (!claim(APP)) {
+            response.release();                               // too late: an open file is closed now
+            return;
+        }
         host.execute(() -> {
-            if (reply != Reply.Flat.AWAITING) return;         // cancelled while the task was queued
+            if (reply != Reply.Flat.AWAITING) {               // cancelled while the task was queued
+                response.release();
+                return;
+            }
             reply = new Reply.Ready(response);
             host.replyReady(this);
         });
@@ -270,6 +276,7 @@ final class HttpExchange implements Exchange {
         releaseAllBody();
         Reply was = reply;
         if (was == Reply.Flat.SENT || was == Reply.Flat.CANCELLED) return;
+        if (was instanceof Reply.Ready(Response unsent)) unsent.release();
         reply = replacement == null ? Reply.Flat.CANCELLED : new Reply.Ready(replacement);
         if (body == BodyState.WANTED || body == BodyState.PAUSED || body == BodyState.UNREAD) deliverFailure(cause);
         if (was instanceof Reply.Streaming(ExchangeStream s)) s.cancelled();

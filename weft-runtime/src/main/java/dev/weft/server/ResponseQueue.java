@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import dev.weft.loop.Timer;
 import dev.weft.net.Connection;
+import dev.weft.net.FileRegion;
 import dev.weft.protocol.http.ByteSink;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Method;
@@ -56,7 +57,9 @@ final class ResponseQueue implements ExchangeHost {
     private HttpExchange replyWatched;
     private long pieces;                       // body pieces written by streams, ever
     private long piecesSeen;                   // pieces when the reply timer was armed for a stream
-    private boolean watchingStream;            // the reply timer watches replyWatched's stream, not its start
+    private boolean watchingStream;
+    private int streamStatus;                  // the stream's status, for the access log
+    private long streamBytes;                  // its body bytes so far            // the reply timer watches replyWatched's stream, not its start
     private HttpExchange streaming;            // the first exchange, while its stream is being written
     private BodyEncoder encoder;               // its body's encoder
     private BodyFraming streamFraming;
@@ -140,6 +143,7 @@ final class ResponseQueue implements ExchangeHost {
         assert ex == streaming : "a body piece for an exchange that is not being written";
         pieces++;
         if (streamFraming instanceof BodyFraming.Empty) return;     // a reply to HEAD: the head was all
+        streamBytes += piece.remaining();
         try {
             encoder.encode(piece, out);
         } catch (UsageViolation overrun) {                 // more than its own Content-Length
@@ -158,6 +162,7 @@ final class ResponseQueue implements ExchangeHost {
             return;
         }
         boolean close = Http1Writer.willClose(streamFraming, streamInfo, streamHeaders);
+        log(ex.req(), streamStatus, streamBytes, ex.startNanos());
         streaming = null;
         encoder = null;
         completed(ex, close);
@@ -216,16 +221,44 @@ final class ResponseQueue implements ExchangeHost {
         } catch (UsageViolation badResponse) {             // the writer wrote nothing: answer 500 instead
             Server.LOG.warn("unsendable response to " + ex.req(), badResponse);
             loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            r.release();
             r = Response.text(Status.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
             framing = loop.writer.writeResponseHead(r.status(), r.headers(), r.contentLength(), info, out);
         }
-        if (!(framing instanceof BodyFraming.Empty)) {
+        if (r.file().isPresent()) {
+            writeFile(r.file().get(), framing);
+        } else if (!(framing instanceof BodyFraming.Empty)) {
             var body = BodyEncoder.of(framing);
             body.encode(r.body(), out);
             body.finish(out);
         }
+        log(ex.req(), r.status().code(), framing instanceof BodyFraming.Empty ? 0 : r.contentLength(), ex.startNanos());
         completed(ex, Http1Writer.willClose(framing, info, r.headers()));
         flushSoon();
+    }
+
+    /**
+     * A file body: its bytes parts through the sink, its spans as file regions, in order. The
+     * framing is Content-Length (the length is known) or nothing at all (HEAD, 304).
+     */
+    private void writeFile(FileContent file, BodyFraming framing) {
+        if (framing instanceof BodyFraming.Empty) {
+            file.release();
+            return;
+        }
+        var parts = file.parts();
+        int lastSpan = -1;
+        for (int i = 0; i < parts.size(); i++) if (parts.get(i) instanceof FileContent.Part.Span) lastSpan = i;
+        if (lastSpan < 0) file.release();
+        for (int i = 0; i < parts.size(); i++) {
+            switch (parts.get(i)) {
+                case FileContent.Part.Bytes(ByteBuffer bytes) -> out.write(bytes.duplicate());
+                case FileContent.Part.Span(long offset, long length) -> {
+                    loop.stats.add(ServerStats.Count.BYTES_WRITTEN, length);
+                    connection.write(new FileRegion(file.channel(), offset, length, i == lastSpan));
+                }
+            }
+        }
     }
 
     /** Writes the head of a streamed response and hands the stream the connection; false if the head was unsendable. */
@@ -244,6 +277,8 @@ final class ResponseQueue implements ExchangeHost {
             return false;
         }
         streaming = ex;
+        streamStatus = head.status().code();
+        streamBytes = 0;
         encoder = BodyEncoder.of(framing);
         streamFraming = framing;
         streamInfo = info;
@@ -268,6 +303,21 @@ final class ResponseQueue implements ExchangeHost {
         boolean last = inFlight.size() == 1 && (reader.isReadingStopped() || closeWhenDone);
         boolean keepAlive = ex.keepAlive && bodyDone && !last && !ex.mustClose;
         return new RequestInfo(ex.req().method(), ex.req().version(), keepAlive);
+    }
+
+    /** Tells the access log; {@code request} is null for an answer to a request that could not be parsed. */
+    private void log(Request request, int status, long bytes, long startNanos) {
+        if (core.accessLog() == AccessLog.NONE) return;
+        long nanos = connection.loop().nanoTime() - startNanos;
+        var entry = request == null
+                ? new AccessLog.Entry(connection.remoteAddress(), "-", "-", "-", status, bytes, 0, System.currentTimeMillis())
+                : new AccessLog.Entry(request.remoteAddress(), request.method().toString(), request.target().raw(),
+                        request.version().toString(), status, bytes, nanos, System.currentTimeMillis() - nanos / 1_000_000);
+        try {
+            core.accessLog().completed(entry);
+        } catch (RuntimeException e) {
+            Server.LOG.warn("the access log threw", e);
+        }
     }
 
     /** The first exchange's response is all in the sink. */
@@ -320,6 +370,7 @@ final class ResponseQueue implements ExchangeHost {
                     finalResponse.contentLength(), info, out);
             if (!(f instanceof BodyFraming.Empty)) out.write(finalResponse.body());
             loop.stats.increment(ServerStats.Count.RESPONSES);
+            log(null, finalResponse.status().code(), finalResponse.contentLength(), connection.loop().nanoTime());
         }
         connection.close();
     }

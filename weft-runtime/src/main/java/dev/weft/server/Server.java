@@ -72,7 +72,7 @@ public final class Server implements AutoCloseable {
         var options = settings.options.withWriteStallTimeout(settings.timeouts.writeStall())
                 .withMinWriteRate(settings.timeouts.minDataRate());
         var core = new ServerCore(router, settings.limits, settings.timeouts, settings.maxPipelined, options,
-                new RequestScope(settings.carried, settings.limits.maxBodyBytes()), loops);
+                new RequestScope(settings.carried, settings.limits.maxBodyBytes()), loops, settings.accessLog);
         try {
             listener = Listener.bind(group, new InetSocketAddress(settings.host, settings.port), settings.backlog, options,
                     () -> new Http1Connection(core));
@@ -171,6 +171,7 @@ public final class Server implements AutoCloseable {
         private int backlog = 1024;
         private ConnectionOptions options = ConnectionOptions.defaults();
         private long memoryBudget = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+        private AccessLog accessLog = AccessLog.NONE;
         private List<ScopedValue<?>> carried = List.of();
         private Router router = new Router();
 
@@ -225,6 +226,9 @@ public final class Server implements AutoCloseable {
             this.memoryBudget = bytes;
             return this;
         }
+
+        /** Told of every completed response, on the loop (see {@link AccessLog}); none by default. */
+        public Builder accessLog(AccessLog log) { this.accessLog = Objects.requireNonNull(log); return this; }
 
         /** Scoped values captured with the request and bound again for its callbacks (see {@link RequestContext}). */
         public Builder carry(ScopedValue<?>... values) {
@@ -301,6 +305,7 @@ public final class Server implements AutoCloseable {
             b.options = options;
             b.carried = carried;
             b.memoryBudget = memoryBudget;
+            b.accessLog = accessLog;
             return b;
         }
 
