@@ -148,7 +148,12 @@ public final class Connection {
             region.release();
             return;
         }
-        queue().add(region);
+        try {
+            queue().add(region, loop.buffers());
+        } catch (IOException e) {
+            closeOnIoFailure(e);                 // what was announced cannot be sent: end it here
+            return;
+        }
         checkHighWater();
     }
 
@@ -319,6 +324,7 @@ public final class Connection {
                 if (!buffer.hasRemaining()) {
                     throw new IllegalStateException("handler left a full read buffer without suspending reads");
                 }
+                int room = buffer.remaining();
                 int n = channel.read(buffer);
                 if (n < 0) return true;
                 if (n == 0) return false;
@@ -327,6 +333,10 @@ public final class Connection {
                 deliver(buffer);
                 buffer.compact();                 // what the handler left moves to the front
                 if (state != State.OPEN || readSuspended) return false;
+                // A read that did not fill the room has emptied the socket, almost always: another
+                // read would only return EAGAIN, a system call per request for nothing. If bytes
+                // did arrive meanwhile, the selector (level-triggered) reports the socket again.
+                if (n < room) return false;
             }
             return false;
         } finally {
