@@ -76,9 +76,7 @@ public final class Connection {
     private WriteQueue writes;                  // made on first write
     private ByteSink sink;                      // made on first use
     private Timer timer;                        // write stall, then linger; made on first use
-    private long lastProgressNanos;             // the last write that moved bytes, while output waits
-    private long windowStartNanos;              // the current minimum-rate window's start
-    private long windowBytes;                   // bytes the peer took in that window
+    private final DataRate taken;               // how the peer takes our output while some waits
     private Throwable failure;
 
     private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
@@ -88,6 +86,7 @@ public final class Connection {
         this.channel = channel;
         this.options = options;
         this.handler = handler;
+        this.taken = new DataRate(options.writeStallTimeout(), options.minWriteRate());
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
@@ -421,38 +420,23 @@ public final class Connection {
     private void watchProgress(long written) {
         long now = loop.nanoTime();
         if (timer().isPending()) {
-            if (written > 0) {
-                lastProgressNanos = now;
-                windowBytes += written;
-            }
+            taken.progressed(written, now);
             return;
         }
-        lastProgressNanos = now;
-        windowStartNanos = now;
-        windowBytes = 0;
+        taken.start(now);
         timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The write timer fired with output pending: stalled, too slow, or on to the next window. */
     private void judgeProgress() {
         long now = loop.nanoTime();
-        long window = options.writeStallTimeout().toNanos();
-        if (now - lastProgressNanos >= window) {
-            stalled("no write progress for " + options.writeStallTimeout() + " with " + pendingBytes() + " bytes pending", false);
-            return;
+        switch (taken.judge(now)) {
+            case SILENT -> stalled("no write progress for " + options.writeStallTimeout() + " with " + pendingBytes()
+                    + " bytes pending", false);
+            case TOO_SLOW -> stalled("the peer took " + taken.bytesInWindow() + " bytes in " + options.writeStallTimeout()
+                    + ", below the minimum of " + options.minWriteRate() + " bytes/s", true);
+            case ON_TIME -> timer().schedule(Math.max(taken.nextCheck() - now, 0), TimeUnit.NANOSECONDS);
         }
-        if (now - windowStartNanos >= window) {
-            long required = (long) options.minWriteRate() * window / 1_000_000_000L;
-            if (windowBytes < required) {
-                stalled("the peer took " + windowBytes + " bytes in " + options.writeStallTimeout()
-                        + ", below the minimum of " + options.minWriteRate() + " bytes/s", true);
-                return;
-            }
-            windowStartNanos = now;
-            windowBytes = 0;
-        }
-        long next = Math.min(lastProgressNanos, windowStartNanos) + window;
-        timer().schedule(Math.max(next - now, 0), TimeUnit.NANOSECONDS);
     }
 
     private void stalled(String why, boolean belowMinimumRate) {

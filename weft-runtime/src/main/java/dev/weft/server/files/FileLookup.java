@@ -115,11 +115,7 @@ final class FileLookup implements AutoCloseable {
         if (segments.isEmpty()) return new Found.Directory(root, List.of());
         var opened = new ArrayList<SecureDirectoryStream<Path>>();
         try {
-            SecureDirectoryStream<Path> dir = rootDir;
-            for (int i = 0; i < segments.size() - 1; i++) {
-                dir = dir.newDirectoryStream(Path.of(segments.get(i)), LinkOption.NOFOLLOW_LINKS);
-                opened.add(dir);
-            }
+            var dir = walkToParent(segments, opened);
             var attributes = dir.getFileAttributeView(Path.of(segments.getLast()), BasicFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS).readAttributes();
             Path real = root.resolve(String.join("/", segments));
@@ -136,6 +132,20 @@ final class FileLookup implements AutoCloseable {
         } finally {
             closeAll(opened);
         }
+    }
+
+    /**
+     * Opens each folder of {@code segments} but the last, each relative to the one above and
+     * with O_NOFOLLOW (openat), from the root; adds them to {@code opened} for the caller to close.
+     */
+    private SecureDirectoryStream<Path> walkToParent(List<String> segments, List<SecureDirectoryStream<Path>> opened)
+            throws IOException {
+        SecureDirectoryStream<Path> dir = rootDir;
+        for (int i = 0; i < segments.size() - 1; i++) {
+            dir = dir.newDirectoryStream(Path.of(segments.get(i)), LinkOption.NOFOLLOW_LINKS);
+            opened.add(dir);
+        }
+        return dir;
     }
 
     private static void closeAll(List<SecureDirectoryStream<Path>> streams) {
@@ -197,11 +207,7 @@ final class FileLookup implements AutoCloseable {
         var segments = file.beneath();
         var opened = new ArrayList<SecureDirectoryStream<Path>>();
         try {
-            SecureDirectoryStream<Path> dir = rootDir;
-            for (int i = 0; i < segments.size() - 1; i++) {
-                dir = dir.newDirectoryStream(Path.of(segments.get(i)), LinkOption.NOFOLLOW_LINKS);
-                opened.add(dir);
-            }
+            var dir = walkToParent(segments, opened);
             var channel = dir.newByteChannel(Path.of(segments.getLast()),
                     Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
             if (channel instanceof FileChannel fc) return new Opened(fc, file.attributes());
