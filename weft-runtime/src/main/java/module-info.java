@@ -2,6 +2,7 @@
 module weft {
     requires transitive weft.protocol;
 
+    exports dev.weft.client;
     exports dev.weft.loop;
     exports dev.weft.loop.spi;
     exports dev.weft.net;
