@@ -143,6 +143,16 @@ final class ClientConnection implements ConnectionHandler {
         connection.flush();
     }
 
+    /** Sends a request already encoded; on the loop. The bytes are copied into the write buffers. */
+    void sendRaw(ClientExchange ex, dev.weft.protocol.http.Method method, ByteBuffer request) {
+        ex.reused = served;
+        inFlight.addLast(ex);
+        parser.requestSent(method);
+        ex.attach(this, false);
+        connection.write(request.duplicate());
+        connection.flush();
+    }
+
     /** After a 100 or the continue deadline: the waiting body goes out. */
     void sendBody(ClientExchange ex) {
         if (ex.stage() != ClientExchange.Stage.CONTINUE) return;
