@@ -36,6 +36,11 @@ import static dev.weft.protocol.websocket.WebSocketViolation.*;
  *       piece as it arrives, as a view of the fed buffer: nothing is copied or accumulated. Text
  *       is checked by a {@link Utf8Validator} before it is lent, so invalid UTF-8 fails at the
  *       piece that holds the first impossible byte, not at the end of the message.</li>
+ *   <li>{@code INFLATE}: in a message compressed with permessage-deflate (RSV1 on its first
+ *       frame, RFC 7692 §6), the unmasked payload goes to the {@link PerMessageDeflate}'s
+ *       Inflater instead, the tail 0x00 0x00 0xFF 0xFF after the last frame (§7.2.2), and the
+ *       inflated bytes are lent and checked in bounded pieces; the message limit applies to them
+ *       as they come out.</li>
  *   <li>{@code CONTROL}: a control payload (at most 125 bytes) is gathered into a small array of
  *       the decoder's own, since a Ping must be answered whole; a Close frame's code is checked
  *       once its two bytes are in, and its reason as each byte arrives.</li>
@@ -58,11 +63,12 @@ public final class FrameDecoder implements WebSocketDecoder {
     private static final int COPY_CHUNK = 8 << 10;
 
     private enum State {
-        OPCODE, LENGTH, EXTENDED_LENGTH, MASKING_KEY, PAYLOAD_START, DATA, CONTROL, MESSAGE_END, CLOSED, ENDED, FAILED
+        OPCODE, LENGTH, EXTENDED_LENGTH, MASKING_KEY, PAYLOAD_START, DATA, INFLATE, CONTROL, MESSAGE_END, CLOSED, ENDED, FAILED
     }
 
     private final boolean server;           // reads a client's frames, which must be masked
     private final WebSocketLimits limits;
+    private final MessageInflater inflater; // null unless permessage-deflate was negotiated
     private final Utf8Validator text = new Utf8Validator();
     private final Utf8Validator reason = new Utf8Validator();
 
@@ -81,6 +87,7 @@ public final class FrameDecoder implements WebSocketDecoder {
 
     // The frame being read.
     private boolean fin;
+    private boolean rsv1;
     private Opcode opcode;
     private int lengthBytesLeft;            // EXTENDED_LENGTH and MASKING_KEY: bytes still to come
     private boolean longLength;             // the 64-bit form
@@ -90,23 +97,39 @@ public final class FrameDecoder implements WebSocketDecoder {
 
     // The message being read: type null between messages.
     private MessageType message;
-    private long messageBytes;
+    private long messageBytes;              // as received
+    private boolean compressed;             // RSV1 on its first frame (RFC 7692 §6)
+    private long inflated;
+    private boolean tailFed;
+    private ByteBuffer inflatedView;        // the inflater's output, and the event lending it
+    private Data inflatedData;
 
     // The control frame being read.
     private byte[] control;                 // made on the first control frame
     private Ping ping;
     private Pong pong;
 
-    private FrameDecoder(boolean server, WebSocketLimits limits) {
+    private FrameDecoder(boolean server, WebSocketLimits limits, MessageInflater inflater) {
         this.server = server;
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.inflater = inflater;
     }
 
     /** A server's decoder: reads a client's frames, which must all be masked (RFC 6455 §5.1). */
-    public static FrameDecoder server(WebSocketLimits limits) { return new FrameDecoder(true, limits); }
+    public static FrameDecoder server(WebSocketLimits limits) { return new FrameDecoder(true, limits, null); }
+
+    /** A server's decoder with permessage-deflate: messages with RSV1 set are inflated (RFC 7692 §6). */
+    public static FrameDecoder server(WebSocketLimits limits, PerMessageDeflate deflate) {
+        return new FrameDecoder(true, limits, deflate.inflater());
+    }
 
     /** A client's decoder: reads a server's frames, none of which may be masked (RFC 6455 §5.1). */
-    public static FrameDecoder client(WebSocketLimits limits) { return new FrameDecoder(false, limits); }
+    public static FrameDecoder client(WebSocketLimits limits) { return new FrameDecoder(false, limits, null); }
+
+    /** A client's decoder with permessage-deflate. */
+    public static FrameDecoder client(WebSocketLimits limits, PerMessageDeflate deflate) {
+        return new FrameDecoder(false, limits, deflate.inflater());
+    }
 
     @Override public void feed(ByteBuffer bytes) {
         Objects.requireNonNull(bytes, "bytes");
@@ -144,6 +167,7 @@ public final class FrameDecoder implements WebSocketDecoder {
                 case OPCODE, LENGTH, EXTENDED_LENGTH, MASKING_KEY -> header();
                 case PAYLOAD_START -> payloadStart();
                 case DATA -> data();
+                case INFLATE -> inflate();
                 case CONTROL -> control();
                 case MESSAGE_END -> messageEnd();
                 case CLOSED -> Signal.CLOSED;
@@ -183,8 +207,14 @@ public final class FrameDecoder implements WebSocketDecoder {
         } else if (message != null) {
             throw peer(DATA_FRAME_INSIDE_MESSAGE, opcode + " frame before the " + message + " message in progress ended");
         }
-        // No extension is negotiated, so every reserved bit must be clear (§5.2).
-        if ((b & 0x70) != 0) throw peer(RESERVED_BITS, "RSV bits 0x" + Integer.toHexString((b & 0x70) >> 4) + " with no extension");
+        // §5.2: a reserved bit needs an extension that gives it a meaning. permessage-deflate gives
+        // RSV1 one, on the first frame of a data message only (RFC 7692 §6, §6.1).
+        rsv1 = (b & 0x40) != 0;
+        boolean rsv1Allowed = inflater != null && (opcode == Opcode.TEXT || opcode == Opcode.BINARY);
+        if ((b & 0x30) != 0 || rsv1 && !rsv1Allowed) {
+            throw peer(RESERVED_BITS, "RSV bits 0x" + Integer.toHexString((b & 0x70) >> 4) + " on " + opcode + " with "
+                + (inflater == null ? "no extension" : "permessage-deflate"));
+        }
         return State.LENGTH;
     }
 
@@ -263,22 +293,71 @@ public final class FrameDecoder implements WebSocketDecoder {
         if (opcode == Opcode.CONTINUATION) return null;
         message = opcode == Opcode.TEXT ? MessageType.TEXT : MessageType.BINARY;
         text.reset();
+        compressed = rsv1;
+        if (compressed) {
+            inflater.begin();
+            inflated = 0;
+            tailFed = false;
+        }
         return MessageStart.of(message);
     }
 
-    /** Lends the payload bytes that are here, unmasked and (for text) checked. */
+    /**
+     * Lends the payload bytes that are here, unmasked and (for text) checked; or, in a compressed
+     * message, hands them to the inflater, whose output {@code INFLATE} lends instead.
+     */
     private WebSocketEvent data() {
         long left = length - payloadRead;
-        if (left == 0) {
-            state = fin ? State.MESSAGE_END : State.OPCODE;
-            return null;
-        }
+        if (left == 0) return frameEnd();
         if (!in.hasRemaining()) return starved();
         int n = (int) Math.min(left, in.remaining());
         Data piece = in.isReadOnly() && server ? copied(n) : inPlace(n);
-        payloadRead += piece.bytes().remaining();
-        if (message == MessageType.TEXT) checkText(piece.bytes());
+        ByteBuffer bytes = piece.bytes();
+        payloadRead += bytes.remaining();
+        if (compressed) {
+            inflater.input(bytes);
+            state = State.INFLATE;
+            return null;
+        }
+        if (message == MessageType.TEXT) checkText(bytes, bytes.remaining());
         return piece;
+    }
+
+    private WebSocketEvent frameEnd() {
+        if (!fin) {
+            state = State.OPCODE;
+        } else if (compressed && !tailFed) {
+            inflater.end();
+            tailFed = true;
+            state = State.INFLATE;
+        } else {
+            state = State.MESSAGE_END;
+        }
+        return null;
+    }
+
+    /**
+     * Lends the next piece of inflated bytes. It asks for at most one byte more than the message
+     * limit leaves, so a decompression bomb fails having inflated at most one byte past the limit;
+     * text within the limit is checked first, so the same bytes fail the same way however they
+     * were split.
+     */
+    private WebSocketEvent inflate() {
+        long room = limits.maxMessageBytes() - inflated;
+        ByteBuffer out = inflater.inflate((int) Math.min(room + 1, 1 << 30));
+        if (out == null) {
+            state = tailFed ? State.MESSAGE_END : State.DATA;
+            return null;
+        }
+        int n = out.remaining();
+        if (message == MessageType.TEXT) checkText(out, (int) Math.min(n, room));
+        if (n > room) throw peer(MESSAGE_TOO_LARGE, "inflated message beyond " + limits.maxMessageBytes() + " bytes");
+        inflated += n;
+        if (out != inflatedView) {
+            inflatedView = out;
+            inflatedData = new Data(out);
+        }
+        return inflatedData;
     }
 
     private Data inPlace(int n) {
@@ -307,13 +386,15 @@ public final class FrameDecoder implements WebSocketDecoder {
         return copyData;
     }
 
-    private void checkText(ByteBuffer piece) {
-        int bad = text.check(piece, piece.position(), piece.limit());
+    /** Checks the first {@code n} bytes of {@code piece} as the continuation of the message's text. */
+    private void checkText(ByteBuffer piece, int n) {
+        int bad = text.check(piece, piece.position(), piece.position() + n);
         if (bad >= 0) throw peer(INVALID_UTF8, "invalid UTF-8 at byte " + (bad - piece.position()) + " of a text piece");
     }
 
     private WebSocketEvent messageEnd() {
         if (message == MessageType.TEXT && !text.isComplete()) throw peer(INVALID_UTF8, "text message ends inside a character");
+        if (compressed) inflater.finish();
         message = null;
         messageBytes = 0;
         state = State.OPCODE;

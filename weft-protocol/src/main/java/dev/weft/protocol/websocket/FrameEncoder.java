@@ -12,6 +12,10 @@ import java.util.random.RandomGenerator;
  * {@link WebSocketEncoder} for the contract. A client's encoder masks every frame with a fresh
  * 4-byte key from the generator it was given (§5.3); a server's masks none.
  *
+ * <p>With permessage-deflate (RFC 7692), a message of at least {@link DeflateOptions#minMessageBytes()}
+ * is compressed and sent with RSV1 set; a message sent in fragments is always compressed, each
+ * fragment sync-flushed so the peer can inflate it at once. Control frames never are (§6.1).
+ *
  * <p>Hot path: a frame's header goes to the sink from an array the encoder keeps, and a small
  * payload (up to 125 bytes) is copied beside it so the frame is one write; a larger unmasked
  * payload goes by reference. Masked payload and text are staged in an 8 KiB array, also kept, a
@@ -25,17 +29,26 @@ public final class FrameEncoder implements WebSocketEncoder {
     private static final int MAX_CONTROL = 125;
     private static final int CHUNK = 8 << 10;
     private static final int FIN = 0x80;
+    private static final int RSV1 = 0x40;
 
     private final RandomGenerator masks;            // null for a server, which does not mask
+    private final MessageDeflater deflater;         // null unless permessage-deflate was negotiated
     private final byte[] head = new byte[MAX_HEADER + MAX_CONTROL + Utf8.MAX_BYTES_PER_CHAR];
     private byte[] chunk;                           // made on the first large masked or text payload
     private MessageType fragmented;                 // the message being sent in fragments, or null
+    private boolean compressing;                    // ... and whether it is compressed
     private boolean closed;
 
-    private FrameEncoder(RandomGenerator masks) { this.masks = masks; }
+    private FrameEncoder(RandomGenerator masks, MessageDeflater deflater) {
+        this.masks = masks;
+        this.deflater = deflater;
+    }
 
     /** A server's encoder: frames unmasked (RFC 6455 §5.1). */
-    public static FrameEncoder server() { return new FrameEncoder(null); }
+    public static FrameEncoder server() { return new FrameEncoder(null, null); }
+
+    /** A server's encoder with permessage-deflate. */
+    public static FrameEncoder server(PerMessageDeflate deflate) { return new FrameEncoder(null, deflate.deflater()); }
 
     /**
      * A client's encoder: every frame masked with {@code masks.nextInt()} (RFC 6455 §5.3). The key
@@ -43,12 +56,21 @@ public final class FrameEncoder implements WebSocketEncoder {
      * choose the bytes an intermediary sees (§10.3): seed the generator from {@code SecureRandom}.
      */
     public static FrameEncoder client(RandomGenerator masks) {
-        return new FrameEncoder(Objects.requireNonNull(masks, "masks"));
+        return new FrameEncoder(Objects.requireNonNull(masks, "masks"), null);
+    }
+
+    /** A client's encoder with permessage-deflate. */
+    public static FrameEncoder client(RandomGenerator masks, PerMessageDeflate deflate) {
+        return new FrameEncoder(Objects.requireNonNull(masks, "masks"), deflate.deflater());
     }
 
     @Override public void text(CharSequence text, ByteSink out) {
         startMessage();
         long n = Utf8.encodedLength(text);
+        if (compresses(n)) {
+            compressedText(text, out);
+            return;
+        }
         int key = key();
         int h = header(FIN | Opcode.TEXT.code, n, key);
         if (n <= MAX_CONTROL) {
@@ -74,23 +96,39 @@ public final class FrameEncoder implements WebSocketEncoder {
 
     @Override public void message(MessageType type, ByteBuffer payload, ByteSink out) {
         startMessage();
-        frame(FIN | Opcode.of(type).code, payload, out);
+        int firstByte = FIN | Opcode.of(type).code;
+        if (!compresses(payload.remaining())) {
+            frame(firstByte, payload, out);
+            return;
+        }
+        deflater.begin();
+        deflater.write(payload);
+        compressedFrame(firstByte | RSV1, true, out);
+        deflater.finish();
     }
 
     @Override public void fragment(MessageType type, ByteBuffer piece, boolean last, ByteSink out) {
         Objects.requireNonNull(type, "type");
         checkOpen();
-        Opcode opcode;
+        int firstByte = last ? FIN : 0;
         if (fragmented == null) {
-            opcode = Opcode.of(type);
-            fragmented = last ? null : type;
+            firstByte |= Opcode.of(type).code;
+            compressing = deflater != null;
+            if (compressing) {
+                deflater.begin();
+                firstByte |= RSV1;                      // on the first frame only (RFC 7692 §6)
+            }
         } else if (fragmented != type) {
             throw new UsageViolation("a " + type + " fragment while a " + fragmented + " message is being sent");
-        } else {
-            opcode = Opcode.CONTINUATION;
-            if (last) fragmented = null;
         }
-        frame((last ? FIN : 0) | opcode.code, piece, out);
+        fragmented = last ? null : type;
+        if (!compressing) {
+            frame(firstByte, piece, out);
+            return;
+        }
+        deflater.write(piece);
+        compressedFrame(firstByte, last, out);
+        if (last) deflater.finish();
     }
 
     @Override public void ping(ByteBuffer payload, ByteSink out) { control(Opcode.PING, payload, out); }
@@ -121,6 +159,41 @@ public final class FrameEncoder implements WebSocketEncoder {
     @Override public boolean isClosed() { return closed; }
 
     // ---- frames ----
+
+    private boolean compresses(long n) { return deflater != null && n >= deflater.minMessageBytes; }
+
+    /** Text through the deflater, encoded a staging array at a time, then one frame. */
+    private void compressedText(CharSequence text, ByteSink out) {
+        deflater.begin();
+        byte[] c = chunk();
+        for (int i = 0; i < text.length(); ) {
+            long r = Utf8.encode(text, i, c, 0, c.length);
+            i = (int) (r >>> 32);
+            deflater.write(c, 0, (int) r);
+        }
+        compressedFrame(FIN | RSV1 | Opcode.TEXT.code, true, out);
+        deflater.finish();
+    }
+
+    /** A frame of what the deflater holds; flushed first, since flushing may move it to a larger array. */
+    private void compressedFrame(int firstByte, boolean last, ByteSink out) {
+        int n = deflater.flush(last);
+        arrayFrame(firstByte, deflater.bytes(), n, out);
+    }
+
+    /** A frame whose payload is {@code a[0, n)}, an array of ours that may be masked in place. */
+    private void arrayFrame(int firstByte, byte[] a, int n, ByteSink out) {
+        int key = key();
+        int h = header(firstByte, n, key);
+        mask(a, 0, n, key, 0);
+        if (n <= MAX_CONTROL) {
+            System.arraycopy(a, 0, head, h, n);
+            out.write(head, 0, h + n);
+        } else {
+            out.write(head, 0, h);
+            out.write(a, 0, n);
+        }
+    }
 
     private void control(Opcode opcode, ByteBuffer payload, ByteSink out) {
         checkOpen();
