@@ -26,6 +26,7 @@ final class MessageInflater {
     private ByteBuffer outView;                 // read-only, over out
     private boolean inMessage;
     private boolean closed;
+    private WebSocketPeerViolation failure;     // found after some output, thrown on the next call
 
     MessageInflater(boolean resetEachMessage) { this.resetEachMessage = resetEachMessage; }
 
@@ -38,6 +39,7 @@ final class MessageInflater {
             outView = ByteBuffer.wrap(out).asReadOnlyBuffer();
         }
         inMessage = true;
+        failure = null;
     }
 
     /** Payload bytes, {@code [position, limit)}; the Inflater reads them during later {@link #inflate} calls. */
@@ -50,14 +52,24 @@ final class MessageInflater {
      * At most {@code max} (at least 1) more inflated bytes, as a read-only view valid until the
      * next call; null when the input given so far is used up, or when the stream ended with a
      * BFINAL block (§7.2.3.4), after which the rest of the message is ignored.
+     *
+     * <p>Bad DEFLATE data fails, but the bytes inflated in the same call before it are returned
+     * first and the failure thrown by the next call: the caller judges them (as text, against the
+     * limit) in stream order, so the same input fails the same way however it was split.
      */
     ByteBuffer inflate(int max) {
+        if (failure != null) throw failure;
         if (inflater.finished()) return null;
+        long before = inflater.getBytesWritten();
         int n;
         try {
             n = inflater.inflate(out, 0, Math.min(max, out.length));
         } catch (DataFormatException e) {
-            throw new WebSocketPeerViolation(WebSocketViolation.BAD_COMPRESSED_DATA, "not DEFLATE data: " + e.getMessage());
+            var v = new WebSocketPeerViolation(WebSocketViolation.BAD_COMPRESSED_DATA, "not DEFLATE data: " + e.getMessage());
+            int written = (int) (inflater.getBytesWritten() - before);     // the Inflater counts output made before the error
+            if (written == 0) throw v;
+            failure = v;
+            return outView.limit(written).position(0);
         }
         if (n == 0) {
             if (inflater.needsInput() || inflater.finished()) return null;
