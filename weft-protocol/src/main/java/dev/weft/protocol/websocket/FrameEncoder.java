@@ -18,16 +18,18 @@ import java.util.random.RandomGenerator;
  *
  * <p>Hot path: a frame's header goes to the sink from an array the encoder keeps, and a small
  * payload (up to 125 bytes) is copied beside it so the frame is one write; a larger unmasked
- * payload goes by reference. Masked payload and text are staged in an 8 KiB array, also kept, a
- * piece at a time. So encoding a frame allocates nothing once the encoder exists. Lengths always
- * take the shortest form (§5.2).
+ * payload goes by reference. Masked payload and text are staged a piece at a time in a 1 KiB
+ * array, made on first need and kept; the sink copies each piece away before it returns, so a
+ * small array costs a few more calls, not more memory per connection (ARCHITECTURE.md rule 3).
+ * So encoding a frame allocates nothing once the encoder is warm. Lengths always take the
+ * shortest form (§5.2).
  *
  * <p>Not thread-safe: an encoder belongs to its connection's loop (ARCHITECTURE.md rule 1).
  */
 public final class FrameEncoder implements WebSocketEncoder {
     private static final int MAX_HEADER = 14;
     private static final int MAX_CONTROL = 125;
-    private static final int CHUNK = 8 << 10;
+    private static final int CHUNK = 1 << 10;
     private static final int FIN = 0x80;
     private static final int RSV1 = 0x40;
 

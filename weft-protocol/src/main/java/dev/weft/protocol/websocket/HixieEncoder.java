@@ -20,7 +20,7 @@ import java.util.Objects;
  * and let the rest pass for frames of the caller's making.
  */
 public final class HixieEncoder implements WebSocketEncoder {
-    private static final int CHUNK = 8 << 10;
+    private static final int CHUNK = 1 << 10;            // the sink copies each piece away: small is enough
     private static final byte[] START = {0x00};
     private static final byte[] END = {(byte) 0xFF};
     private static final byte[] CLOSE = {(byte) 0xFF, 0x00};

@@ -1,6 +1,8 @@
 package dev.weft.protocol.websocket;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A sans-IO WebSocket reader: bytes in through {@link #feed}, events out of {@link #next()}
@@ -16,7 +18,7 @@ import java.nio.ByteBuffer;
  *         case MessageEnd _           -> app.onMessage(message.finish());
  *         case Ping(var payload)      -> encoder.pong(payload, out);
  *         case Pong _                 -> heartbeat.answered();
- *         case Close(int code, var r) -> { encoder.close(echo(code), "", out); closeAfterFlush(); return; }
+ *         case Close(int code, var r) -> { encoder.close(code, "", out); closeAfterFlush(); return; }
  *         case Signal.NEED_MORE       -> { return; }
  *         case Signal.CLOSED, Signal.END_WITHOUT_CLOSE -> { close(); return; }
  *     }
@@ -29,6 +31,22 @@ import java.nio.ByteBuffer;
  * escapes. Not thread-safe: a decoder belongs to its connection's loop (ARCHITECTURE.md rule 1).
  */
 public sealed interface WebSocketDecoder permits FrameDecoder, HixieDecoder {
+    /**
+     * The decoder a server reads with once it accepted {@code version}: a {@link FrameDecoder}
+     * for 13, 8 and 7, inflating if {@code deflate} is present; a {@link HixieDecoder} for the
+     * legacy drafts, which have no extensions.
+     */
+    static WebSocketDecoder server(WebSocketVersion version, WebSocketLimits limits, Optional<PerMessageDeflate> deflate) {
+        Objects.requireNonNull(deflate, "deflate");
+        if (version.isLegacy()) return new HixieDecoder(limits);
+        return deflate.isPresent() ? FrameDecoder.server(limits, deflate.get()) : FrameDecoder.server(limits);
+    }
+
+    /** The decoder a client reads with after an accepted handshake (version 13). */
+    static WebSocketDecoder client(WebSocketLimits limits, Optional<PerMessageDeflate> deflate) {
+        return deflate.isPresent() ? FrameDecoder.client(limits, deflate.get()) : FrameDecoder.client(limits);
+    }
+
     /**
      * Hands the decoder the buffer's bytes from position to limit; {@link #next()} reads them,
      * advancing the position. NEED_MORE comes only once every byte is consumed, so the caller may

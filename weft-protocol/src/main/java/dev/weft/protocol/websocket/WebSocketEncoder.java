@@ -3,6 +3,9 @@ package dev.weft.protocol.websocket;
 import dev.weft.protocol.http.ByteSink;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * A sans-IO WebSocket writer: messages in, frames out into a {@link ByteSink} the caller owns
@@ -20,6 +23,18 @@ import java.nio.ByteBuffer;
  * Not thread-safe: an encoder belongs to its connection's loop.
  */
 public sealed interface WebSocketEncoder permits FrameEncoder, HixieEncoder {
+    /** The encoder a server writes with once it accepted {@code version}; see {@link WebSocketDecoder#server}. */
+    static WebSocketEncoder server(WebSocketVersion version, Optional<PerMessageDeflate> deflate) {
+        Objects.requireNonNull(deflate, "deflate");
+        if (version.isLegacy()) return new HixieEncoder();
+        return deflate.isPresent() ? FrameEncoder.server(deflate.get()) : FrameEncoder.server();
+    }
+
+    /** The encoder a client writes with after an accepted handshake; {@code masks} as in {@link FrameEncoder#client}. */
+    static WebSocketEncoder client(RandomGenerator masks, Optional<PerMessageDeflate> deflate) {
+        return deflate.isPresent() ? FrameEncoder.client(masks, deflate.get()) : FrameEncoder.client(masks);
+    }
+
     /** One text message, encoded as UTF-8; a lone surrogate in {@code text} is a UsageViolation. */
     void text(CharSequence text, ByteSink out);
 

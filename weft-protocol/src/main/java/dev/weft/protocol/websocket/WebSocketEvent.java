@@ -56,8 +56,9 @@ public sealed interface WebSocketEvent {
      * The peer's Close frame (RFC 6455 §5.5.1): {@code code} is {@link CloseCodes#NO_STATUS_RECEIVED}
      * when the frame had no payload, and {@code reason} is empty when it had no reason. A message
      * in progress is abandoned. Answer with a Close frame of your own unless you sent one already
-     * (echoing the code is customary, §5.5.1), then close the connection. No event follows:
-     * the decoder says {@link Signal#CLOSED} from now on.
+     * (echoing the code is customary, §5.5.1: {@code encoder.close(code, "", out)} works for every
+     * code a decoder reports, 1005 becoming an empty Close), then close the connection. No event
+     * follows: the decoder says {@link Signal#CLOSED} from now on.
      */
     record Close(int code, String reason) implements WebSocketEvent {}
 
