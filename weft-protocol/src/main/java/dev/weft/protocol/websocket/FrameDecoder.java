@@ -46,6 +46,9 @@ import static dev.weft.protocol.websocket.WebSocketViolation.*;
  *       once its two bytes are in, and its reason as each byte arrives.</li>
  *   <li>{@code MESSAGE_END} after the last frame of a message; {@code CLOSED} after a Close.</li>
  * </ol>
+ * As in the HTTP/1.1 parser, the state is an enum plus plain fields (the frame's length, the
+ * mask, the message in progress) rather than a record per state, so that reading frame after
+ * frame allocates nothing.
  *
  * <h2>The fed buffer is written to</h2>
  * Masked payload (every frame a server reads) is unmasked in place: the decoder XORs the bytes in

@@ -50,15 +50,8 @@ class UpgradeWiringTest {
         clientParser.requestSent(Method.GET);
 
         // server: parse, accept, answer 101 with the head writer's interim form
-        var serverParser = new Http1Parser(Role.SERVER, Http1Limits.DEFAULTS);
-        serverParser.feed(ByteBuffer.wrap(toServer.take()));
-        var head = (Http1Event.RequestHead) serverParser.next();
-        assertTrue(head.upgrade());
-        assertInstanceOf(Http1Event.EndOfMessage.class, serverParser.next());
-        assertSame(Http1Event.Signal.PAUSED, serverParser.next());
         var handshake = new ServerHandshake(ServerHandshake.Options.DEFAULTS.withSubprotocols("chat").withDeflate(deflateOptions));
-        var accept = assertInstanceOf(Accept.class,
-            handshake.accept(new UpgradeRequest(head.method(), head.version(), head.target().raw(), head.headers(), false)));
+        var accept = assertInstanceOf(Accept.class, handshake.accept(upgradeRequest(toServer.take())));
         writer.writeInterim(accept.status(), accept.headers(), toClient);
         Optional<PerMessageDeflate> serverDeflate = accept.deflate().map(p -> PerMessageDeflate.server(p, deflateOptions));
         WebSocketEncoder serverOut = WebSocketEncoder.server(accept.version(), serverDeflate);
@@ -108,6 +101,17 @@ class UpgradeWiringTest {
         assertArrayEquals(concat(hex("00"), utf8("hi"), hex("FF")), out.take());
         assertEquals(List.of(MessageStart.TEXT, new Events.Data(utf8("yo")), MessageEnd.END),
             WebSocketFeed.all(decoder, List.of(concat(hex("00"), utf8("yo"), hex("FF")))));
+    }
+
+    /** What the server's HTTP/1.1 parser makes of the request: its head, its end, then PAUSED for the upgrade. */
+    private static UpgradeRequest upgradeRequest(byte[] wire) {
+        var parser = new Http1Parser(Role.SERVER, Http1Limits.DEFAULTS);
+        parser.feed(ByteBuffer.wrap(wire));
+        var head = (Http1Event.RequestHead) parser.next();
+        assertTrue(head.upgrade());
+        assertInstanceOf(Http1Event.EndOfMessage.class, parser.next());
+        assertSame(Http1Event.Signal.PAUSED, parser.next());
+        return new UpgradeRequest(head.method(), head.version(), head.target().raw(), head.headers(), false);
     }
 
     private static byte[] rest(ByteBuffer b) {
