@@ -76,9 +76,7 @@ public final class Connection {
     private WriteQueue writes;                  // made on first write
     private ByteSink sink;                      // made on first use
     private Timer timer;                        // write stall, then linger; made on first use
-    private long lastProgressNanos;             // the last write that moved bytes, while output waits
-    private long windowStartNanos;              // the current minimum-rate window's start
-    private long windowBytes;                   // bytes the peer took in that window
+    private final DataRate taken;               // how the peer takes our output while some waits
     private Throwable failure;
 
     private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
@@ -88,6 +86,7 @@ public final class Connection {
         this.channel = channel;
         this.options = options;
         this.handler = handler;
+        this.taken = new DataRate(options.writeStallTimeout(), options.minWriteRate());
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
@@ -148,7 +147,12 @@ public final class Connection {
             region.release();
             return;
         }
-        queue().add(region);
+        try {
+            queue().add(region, loop.buffers());
+        } catch (IOException e) {
+            closeOnIoFailure(e);                 // what was announced cannot be sent: end it here
+            return;
+        }
         checkHighWater();
     }
 
@@ -319,6 +323,7 @@ public final class Connection {
                 if (!buffer.hasRemaining()) {
                     throw new IllegalStateException("handler left a full read buffer without suspending reads");
                 }
+                int room = buffer.remaining();
                 int n = channel.read(buffer);
                 if (n < 0) return true;
                 if (n == 0) return false;
@@ -327,6 +332,10 @@ public final class Connection {
                 deliver(buffer);
                 buffer.compact();                 // what the handler left moves to the front
                 if (state != State.OPEN || readSuspended) return false;
+                // A read that did not fill the room has emptied the socket, almost always: another
+                // read would only return EAGAIN, a system call per request for nothing. If bytes
+                // did arrive meanwhile, the selector (level-triggered) reports the socket again.
+                if (n < room) return false;
             }
             return false;
         } finally {
@@ -411,38 +420,23 @@ public final class Connection {
     private void watchProgress(long written) {
         long now = loop.nanoTime();
         if (timer().isPending()) {
-            if (written > 0) {
-                lastProgressNanos = now;
-                windowBytes += written;
-            }
+            taken.progressed(written, now);
             return;
         }
-        lastProgressNanos = now;
-        windowStartNanos = now;
-        windowBytes = 0;
+        taken.start(now);
         timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The write timer fired with output pending: stalled, too slow, or on to the next window. */
     private void judgeProgress() {
         long now = loop.nanoTime();
-        long window = options.writeStallTimeout().toNanos();
-        if (now - lastProgressNanos >= window) {
-            stalled("no write progress for " + options.writeStallTimeout() + " with " + pendingBytes() + " bytes pending", false);
-            return;
+        switch (taken.judge(now)) {
+            case SILENT -> stalled("no write progress for " + options.writeStallTimeout() + " with " + pendingBytes()
+                    + " bytes pending", false);
+            case TOO_SLOW -> stalled("the peer took " + taken.bytesInWindow() + " bytes in " + options.writeStallTimeout()
+                    + ", below the minimum of " + options.minWriteRate() + " bytes/s", true);
+            case ON_TIME -> timer().schedule(Math.max(taken.nextCheck() - now, 0), TimeUnit.NANOSECONDS);
         }
-        if (now - windowStartNanos >= window) {
-            long required = (long) options.minWriteRate() * window / 1_000_000_000L;
-            if (windowBytes < required) {
-                stalled("the peer took " + windowBytes + " bytes in " + options.writeStallTimeout()
-                        + ", below the minimum of " + options.minWriteRate() + " bytes/s", true);
-                return;
-            }
-            windowStartNanos = now;
-            windowBytes = 0;
-        }
-        long next = Math.min(lastProgressNanos, windowStartNanos) + window;
-        timer().schedule(Math.max(next - now, 0), TimeUnit.NANOSECONDS);
     }
 
     private void stalled(String why, boolean belowMinimumRate) {

@@ -25,11 +25,49 @@ public final class FileRegion {
     private long remaining;
 
     public FileRegion(FileChannel channel, long position, long count, boolean closeWhenDone) {
+        this(channel, position, count, closeWhenDone, false);
+    }
+
+    /**
+     * {@code copy}: read the span into the connection's pooled buffers when queued, instead of
+     * sending it with sendfile later. For a few KiB that is cheaper: one read and the head and
+     * body leave in one write, where sendfile costs a write for the head and a sendfile for the
+     * body (NIO offers no TCP_CORK to merge them). See BENCHMARKS.md for the threshold.
+     */
+    public FileRegion(FileChannel channel, long position, long count, boolean closeWhenDone, boolean copy) {
         this.channel = Objects.requireNonNull(channel, "channel");
         if (position < 0 || count < 0) throw new IllegalArgumentException("position " + position + ", count " + count);
         this.position = position;
         this.remaining = count;
         this.closeWhenDone = closeWhenDone;
+        this.copy = copy;
+    }
+
+    private final boolean copy;
+
+    boolean copy() { return copy; }
+
+    /**
+     * Reads up to {@code into.remaining()} bytes of the span into {@code into}; fails if the file
+     * ends before the span does (it shrank since its length was announced).
+     */
+    int readInto(java.nio.ByteBuffer into) throws IOException {
+        int want = (int) Math.min(remaining, into.remaining());
+        int limit = into.limit();
+        into.limit(into.position() + want);
+        try {
+            int got = 0;
+            while (got < want) {
+                int n = channel.read(into, position + got);
+                if (n < 0) throw new IOException("the file shrank while it was being read: " + (remaining - got) + " bytes announced are gone");
+                got += n;
+            }
+            position += got;
+            remaining -= got;
+            return got;
+        } finally {
+            into.limit(limit);
+        }
     }
 
     /** Bytes not sent yet. */

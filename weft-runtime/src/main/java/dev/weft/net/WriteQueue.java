@@ -75,8 +75,20 @@ final class WriteQueue {
         return footprint + (long) pooledCount * poolBufferSize;
     }
 
-    /** Queues a file region; its bytes go out with transferTo, in order with the buffers around it. */
-    void add(FileRegion region) {
+    /**
+     * Queues a file region; its bytes go out with transferTo, in order with the buffers around it.
+     * A region marked {@code copy} is read now into pooled buffers instead.
+     * @throws IOException if a copied region's file ended early (the connection must not go on)
+     */
+    void add(FileRegion region, BufferPool pool) throws IOException {
+        if (region.copy()) {
+            try {
+                copy(region, pool);
+            } finally {
+                region.release();
+            }
+            return;
+        }
         if (region.isDone()) {
             region.release();
             return;
@@ -124,6 +136,26 @@ final class WriteQueue {
             pending += n;
             offset += n;
             length -= n;
+        }
+    }
+
+    private void copy(FileRegion region, BufferPool pool) throws IOException {
+        while (!region.isDone()) {
+            ByteBuffer last = lastPooled();
+            if (last == null || last.limit() == last.capacity()) {
+                last = pool.acquire().limit(0);
+                append(last, true);
+            }
+            int end = last.limit();
+            int position = last.position();
+            last.limit(last.capacity()).position(end);           // write mode over the free room
+            int n;
+            try {
+                n = region.readInto(last);
+            } finally {
+                last.limit(last.position()).position(position);  // back to read mode: sent part, then all queued
+            }
+            pending += n;
         }
     }
 

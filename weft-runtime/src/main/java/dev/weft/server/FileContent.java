@@ -11,8 +11,11 @@ import java.util.Objects;
  * heap, interleaved with bytes in memory (the part headers of a multipart/byteranges body). The
  * response that carries it owns the channel: the server closes it once the body is sent, or
  * when the exchange ends without sending it, so such a response is sent at most once.
+ *
+ * <p>{@code copyBelow}: a span at most this long is read into the connection's buffers and sent
+ * with the head in one write, rather than with sendfile; 0 for sendfile always.
  */
-public record FileContent(FileChannel channel, List<Part> parts) {
+public record FileContent(FileChannel channel, List<Part> parts, long copyBelow) {
     /** One piece of the body, in order. */
     public sealed interface Part {
         long length();
@@ -37,12 +40,16 @@ public record FileContent(FileChannel channel, List<Part> parts) {
     public FileContent {
         Objects.requireNonNull(channel, "channel");
         parts = List.copyOf(parts);
+        if (copyBelow < 0) throw new IllegalArgumentException("copyBelow < 0: " + copyBelow);
     }
 
-    /** {@code length} bytes of {@code channel} from {@code offset}. */
+    /** {@code length} bytes of {@code channel} from {@code offset}, sent with sendfile. */
     public static FileContent span(FileChannel channel, long offset, long length) {
-        return new FileContent(channel, List.of(new Part.Span(offset, length)));
+        return new FileContent(channel, List.of(new Part.Span(offset, length)), 0);
     }
+
+    /** The same body, with spans up to {@code bytes} read and sent with the head instead. */
+    public FileContent copyBelow(long bytes) { return new FileContent(channel, parts, bytes); }
 
     /** The body's length: what Content-Length announces. */
     public long length() {

@@ -3,6 +3,7 @@ package dev.weft.server;
 import dev.weft.loop.Timer;
 import dev.weft.net.Connection;
 import dev.weft.net.ConnectionHandler;
+import dev.weft.net.DataRate;
 import dev.weft.net.WriteStalled;
 import dev.weft.protocol.http.PeerViolation;
 import dev.weft.protocol.http.Status;
@@ -68,9 +69,8 @@ final class Http1Connection implements ConnectionHandler {
     private Timer readTimer;
     private Deadline armed;                    // the read deadline the timer is set for; null for none
     private boolean bodyProgress;              // body bytes arrived since the body deadline was armed
-    private long lastBodyNanos;                // when body bytes last arrived (or the wait began)
-    private long bodyWindowStart;              // the minimum-rate window's start, while a body is wanted
-    private long bodyWindowBytes;              // body bytes in that window
+    private DataRate bodyRate;                 // judges the body while one is wanted; made on first use
+    private long bodyBytes;                    // body bytes since the deadline was last armed
     private boolean draining;
     private ByteBuffer fed;                    // the view of a read buffer the parser was last fed
     private ByteBuffer readBuffer;             // that view while this onRead parses it, else null
@@ -253,7 +253,7 @@ final class Http1Connection implements ConnectionHandler {
 
     private void onBody(ByteBuffer bytes) {
         bodyProgress = true;
-        bodyWindowBytes += bytes.remaining();
+        bodyBytes += bytes.remaining();
         if (reading instanceof Reading.Body(HttpExchange ex)) ex.deliver(bytes);
     }
 
@@ -362,24 +362,23 @@ final class Http1Connection implements ConnectionHandler {
         if (want == armed && !(want == Deadline.REQUEST_BODY && bodyProgress)) return;
         long now = connection.loop().nanoTime();
         if (want == Deadline.REQUEST_BODY) {
-            if (armed != Deadline.REQUEST_BODY) startBodyWindow(now);
-            lastBodyNanos = now;
+            if (armed != Deadline.REQUEST_BODY) bodyRate().start(now);
+            else bodyRate().progressed(bodyBytes, now);
         }
+        bodyBytes = 0;
         bodyProgress = false;
         armed = want;
         if (want == null) readTimer.cancel();
         else readTimer.schedule(delay(want, now), TimeUnit.NANOSECONDS);
     }
 
-    private void startBodyWindow(long now) {
-        bodyWindowStart = now;
-        bodyWindowBytes = 0;
+    private DataRate bodyRate() {
+        if (bodyRate == null) bodyRate = new DataRate(core.timeouts().requestBody(), core.timeouts().minDataRate());
+        return bodyRate;
     }
 
     private long delay(Deadline want, long now) {
-        if (want != Deadline.REQUEST_BODY || core.timeouts().minDataRate() == 0) return timeout(want).toNanos();
-        long window = core.timeouts().requestBody().toNanos();
-        return Math.max(0, Math.min(lastBodyNanos + window, bodyWindowStart + window) - now);
+        return want == Deadline.REQUEST_BODY ? Math.max(0, bodyRate().nextCheck() - now) : timeout(want).toNanos();
     }
 
     private Duration timeout(Deadline d) {
@@ -418,22 +417,24 @@ final class Http1Connection implements ConnectionHandler {
     }
 
     /**
-     * The body timer fired while bytes were still coming: the end of a rate window. True when that
-     * is all (the next window is armed); false when the body must time out, with {@code armed}
-     * telling which deadline it failed.
+     * The body timer fired: silence, too slow, or the end of a window that went well. True when
+     * it is the last (the next check is armed); false when the body must time out, with
+     * {@code armed} telling which deadline it failed.
      */
     private boolean bodyWindowEnded() {
         long now = connection.loop().nanoTime();
-        ServerTimeouts t = core.timeouts();
-        if (now - lastBodyNanos >= t.requestBody().toNanos()) return false;        // silence: REQUEST_BODY
-        long required = (long) t.minDataRate() * t.requestBody().toNanos() / 1_000_000_000L;
-        if (bodyWindowBytes < required) {
-            armed = Deadline.MIN_DATA_RATE;
-            return false;
+        switch (bodyRate().judge(now)) {
+            case SILENT -> { return false; }
+            case TOO_SLOW -> {
+                armed = Deadline.MIN_DATA_RATE;
+                return false;
+            }
+            case ON_TIME -> {
+                readTimer.schedule(delay(Deadline.REQUEST_BODY, now), TimeUnit.NANOSECONDS);
+                return true;
+            }
         }
-        startBodyWindow(now);
-        readTimer.schedule(delay(Deadline.REQUEST_BODY, now), TimeUnit.NANOSECONDS);
-        return true;
+        return false;
     }
 
     private void bodyTimedOut(String why) {

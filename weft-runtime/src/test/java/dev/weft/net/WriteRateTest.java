@@ -57,7 +57,7 @@ class WriteRateTest {
         try (var peer = AdversePeer.connect(listener.localAddress(), 16 << 10)) {
             InputStream in = peer.socket().getInputStream();
             for (int i = 0; i < 3 && !closed.isDone(); i++) {
-                in.readNBytes(1 << 20);                                    // progress, but far too little
+                in.readNBytes(8 << 20);                                    // progress (more than the kernel buffers hold), but far too little
                 Thread.sleep(50);                                          // let the loop write into the room
                 harness.advance(WINDOW.dividedBy(2));
             }

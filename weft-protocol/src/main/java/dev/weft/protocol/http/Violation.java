@@ -31,6 +31,7 @@ public enum Violation {
     BAD_FIELD_VALUE(Status.BAD_REQUEST, "RFC 9110 §5.5"),
     MISSING_HOST(Status.BAD_REQUEST, "RFC 9112 §3.2"),
     DUPLICATE_HOST(Status.BAD_REQUEST, "RFC 9112 §3.2"),
+    BAD_HOST(Status.BAD_REQUEST, "RFC 9112 §3.2"),
     // -- body framing --
     LENGTH_AND_CHUNKED(Status.BAD_REQUEST, "RFC 9112 §6.1"),
     BAD_CONTENT_LENGTH(Status.BAD_REQUEST, "RFC 9110 §8.6"),

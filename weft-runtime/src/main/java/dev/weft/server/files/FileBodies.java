@@ -5,7 +5,6 @@ import dev.weft.protocol.http.Status;
 import dev.weft.server.FileContent;
 import dev.weft.server.Response;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +21,13 @@ final class FileBodies {
 
     /**
      * The response for an open file. {@code inMemoryBelow}: a whole file at most this long is read
-     * now and the channel closed (-1: never). Takes the channel in every case.
+     * into the connection's buffers and sent with the head (-1: never). Takes the channel.
      */
     static Response body(FileChannel channel, ByteRanges.Plan plan, Headers headers, String contentType,
                          long size, long inMemoryBelow) {
         return switch (plan) {
-            case ByteRanges.Plan.Whole _ -> size <= inMemoryBelow ? inMemory(channel, headers, size)
-                    : Response.file(Status.OK, headers, FileContent.span(channel, 0, size));
+            case ByteRanges.Plan.Whole _ ->
+                    Response.file(Status.OK, headers, FileContent.span(channel, 0, size).copyBelow(Math.max(0, inMemoryBelow)));
             case ByteRanges.Plan.Parts(List<ByteRanges.Range> ranges) when ranges.size() == 1 -> {
                 var r = ranges.getFirst();
                 headers.add("content-range", contentRange(r, size));
@@ -37,21 +36,6 @@ final class FileBodies {
             case ByteRanges.Plan.Parts(List<ByteRanges.Range> ranges) -> multipart(channel, ranges, headers, contentType, size);
             case ByteRanges.Plan.Unsatisfiable _ -> throw new IllegalArgumentException("answered before the file is opened");
         };
-    }
-
-    /**
-     * A small file read whole: head and body then leave in one gathering write, which costs less
-     * than a write plus a sendfile for a few KiB. A file that shrank meanwhile sends what it has,
-     * with the length that matches it.
-     */
-    private static Response inMemory(FileChannel channel, Headers headers, long size) {
-        try (channel) {
-            ByteBuffer bytes = ByteBuffer.allocate((int) size);
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0) { /* until full or EOF */ }
-            return new Response(Status.OK, headers, bytes.flip());
-        } catch (IOException e) {
-            return Response.text(Status.INTERNAL_SERVER_ERROR, "the file could not be read\n");
-        }
     }
 
     /** RFC 9110 §14.6: each part with its own Content-Type and Content-Range, then the closing delimiter. */
@@ -73,7 +57,7 @@ final class FileBodies {
             if (!field.name().equalsIgnoreCase("content-type")) h.add(field.name(), field.value());
         }
         h.add("content-type", "multipart/byteranges; boundary=" + boundary);
-        return Response.file(Status.PARTIAL_CONTENT, h, new FileContent(channel, parts));
+        return Response.file(Status.PARTIAL_CONTENT, h, new FileContent(channel, parts, 0));
     }
 
     private static String contentRange(ByteRanges.Range r, long size) {

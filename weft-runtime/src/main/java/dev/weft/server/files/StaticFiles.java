@@ -100,9 +100,7 @@ public final class StaticFiles implements Handler.Async {
         }
     }
 
-    private FileLookup.Found lookupIn(FileLookup.Found.Directory dir, String name) {
-        return lookup.sibling(dir.real().resolve(name), "");
-    }
+    private FileLookup.Found lookupIn(FileLookup.Found.Directory dir, String name) { return lookup.child(dir, name); }
 
     /** One file's answer: variant, validators, preconditions, range, body. */
     private final class FileReply {
@@ -152,7 +150,7 @@ public final class StaticFiles implements Handler.Async {
         private void chooseVariant() {
             String accepted = request.headers().firstOr("accept-encoding", "");
             for (String[] candidate : new String[][] {{"br", ".br"}, {"gzip", ".gz"}}) {
-                if (!(lookup.sibling(file.real(), candidate[1]) instanceof FileLookup.Found.File sibling)) continue;
+                if (!(lookup.sibling(file, candidate[1]) instanceof FileLookup.Found.File sibling)) continue;
                 vary = true;
                 if (coding == null && accepts(accepted, candidate[0])) {
                     coding = candidate[0];
