@@ -60,9 +60,9 @@ public final class HixieDecoder implements WebSocketDecoder {
         Objects.requireNonNull(bytes, "bytes");
         if (failure != null) return;
         if (eof) throw new UsageViolation("feed after feedEnd");
-        if (bytes != in ? in.hasRemaining() : !drained) {
-            throw new UsageViolation("feed while the previous buffer still has unconsumed bytes");
-        }
+        // Judged by what next() last saw, never by looking at the old buffer again: a pooled
+        // buffer may serve another connection by now, with bytes of its own.
+        if (!drained) throw new UsageViolation("feed while the previous buffer still has unconsumed bytes");
         if (bytes != in) {
             in = bytes;
             view = null;

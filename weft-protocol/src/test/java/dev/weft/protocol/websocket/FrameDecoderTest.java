@@ -379,6 +379,18 @@ class FrameDecoderTest {
         assertThrows(UsageViolation.class, () -> d.feed(ByteBuffer.allocate(0)));
     }
 
+    @Test  // a pooled buffer goes back to the loop after NEED_MORE and may be refilled for another connection
+    void aDrainedBufferIsNeverLookedAtAgain() {
+        var decoder = SERVER.get();
+        var first = ByteBuffer.allocateDirect(64);
+        first.put(client(TEXT, "a")).flip();
+        decoder.feed(first);
+        while (decoder.next() != Signal.NEED_MORE) { /* drain */ }
+        first.clear().put(client(TEXT, "someone else's bytes")).flip();   // reused elsewhere
+        decoder.feed(ByteBuffer.wrap(client(TEXT, "b")));
+        assertSame(MessageStart.TEXT, decoder.next());
+    }
+
     @ParameterizedTest @EnumSource(WebSocketFeed.Buffers.class)  // §5.3: the mask continues across reads and copies
     void largeMaskedFramesUnmaskInEveryKindOfBuffer(WebSocketFeed.Buffers buffers) {
         byte[] payload = pattern(20_000);
