@@ -32,11 +32,14 @@ public record DeflateOptions(boolean serverNoContextTakeover, boolean clientNoCo
         if (minMessageBytes < 0) throw new IllegalArgumentException("minMessageBytes < 0: " + minMessageBytes);
     }
 
+    /** These options with context takeover allowed ({@code true}) or not for the server's and the client's compressor. */
     public DeflateOptions withContextTakeover(boolean server, boolean client) {
         return new DeflateOptions(!server, !client, level, minMessageBytes);
     }
 
-    public DeflateOptions withLevel(int n) { return new DeflateOptions(serverNoContextTakeover, clientNoContextTakeover, n, minMessageBytes); }
+    public DeflateOptions withLevel(int n) {
+        return new DeflateOptions(serverNoContextTakeover, clientNoContextTakeover, n, minMessageBytes);
+    }
 
     public DeflateOptions withMinMessageBytes(int n) {
         return new DeflateOptions(serverNoContextTakeover, clientNoContextTakeover, level, n);

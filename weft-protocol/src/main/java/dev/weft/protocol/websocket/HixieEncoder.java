@@ -29,6 +29,9 @@ public final class HixieEncoder implements WebSocketEncoder {
     private boolean inFrame;
     private boolean closed;
 
+    /** An encoder for one legacy connection, either role (the framing is the same both ways). */
+    public HixieEncoder() {}
+
     @Override public void text(CharSequence text, ByteSink out) {
         startMessage();
         Utf8.encodedLength(text);                                       // rejects lone surrogates first

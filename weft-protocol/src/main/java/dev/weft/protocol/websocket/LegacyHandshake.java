@@ -37,7 +37,6 @@ final class LegacyHandshake {
 
     static Outcome accept(UpgradeRequest request, ByteBuffer afterHead, List<String> subprotocols) {
         Headers h = request.headers();
-        if (h.count(HOST) != 1) return ServerHandshake.reject("the legacy handshake echoes the one Host");
         Optional<String> origin = h.first(ORIGIN);
         if (origin.isEmpty()) return ServerHandshake.reject("the legacy handshake echoes Origin, and there is none");
         String location = (request.secure() ? "wss://" : "ws://") + h.firstOr(HOST, "") + request.target();

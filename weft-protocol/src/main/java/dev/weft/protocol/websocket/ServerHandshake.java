@@ -28,7 +28,8 @@ import static dev.weft.protocol.websocket.HandshakeFields.*;
  * <h2>What is checked, in order</h2>
  * <ol>
  *   <li>The method is GET (§4.2.1 item 1), else 405 with {@code Allow: GET}.</li>
- *   <li>HTTP/1.1 or later, else 400: an HTTP/1.0 upgrade is not a WebSocket handshake.</li>
+ *   <li>HTTP/1.1 or later, else 400: an HTTP/1.0 upgrade is not a WebSocket handshake; and one
+ *       {@code Host} (item 2), else 400, which the HTTP/1.1 parser has already made sure of.</li>
  *   <li>{@code Upgrade} lists the token {@code websocket} in any case (§4.2.1 item 3), and
  *       {@code Connection} lists {@code upgrade} (item 4), else 400.</li>
  *   <li>{@code Sec-WebSocket-Version} (item 6): one line saying 13, 8 or 7, else 426 with
@@ -147,6 +148,7 @@ public final class ServerHandshake {
             return new Reject(Status.METHOD_NOT_ALLOWED, Headers.of(ALLOW, "GET"), "a WebSocket handshake is a GET (RFC 6455 §4.1)");
         }
         if (request.version() == Version.HTTP_1_0) return reject("a WebSocket handshake needs HTTP/1.1 (RFC 6455 §4.1)");
+        if (h.count(HOST) != 1) return reject("not exactly one Host (RFC 6455 §4.2.1, RFC 9112 §3.2)");
         if (!h.containsToken(UPGRADE, "websocket")) return reject("Upgrade does not name websocket (RFC 6455 §4.2.1)");
         if (!h.containsToken(CONNECTION, "upgrade")) return reject("Connection does not name upgrade (RFC 6455 §4.2.1)");
         if (!h.contains(SEC_WEBSOCKET_VERSION)) {

@@ -94,6 +94,14 @@ class ServerHandshakeTest {
         assertEquals(Status.BAD_REQUEST, rejected(PLAIN, RFC_REQUEST.replace("HTTP/1.1", "HTTP/1.0")).status());
     }
 
+    @Test  // §4.2.1 item 2: one Host, which the HTTP/1.1 parser already insists on; checked here for other callers
+    void oneHost() {
+        var noHost = parse(RFC_REQUEST).headers().copy();
+        noHost.remove("host");
+        var r = assertInstanceOf(Reject.class, PLAIN.accept(new UpgradeRequest(Method.GET, Version.HTTP_1_1, "/chat", noHost, false)));
+        assertEquals(Status.BAD_REQUEST, r.status());
+    }
+
     @Test  // §4.2.1 items 3, 4: the tokens, in any case, within lists
     void upgradeAndConnectionTokens() {
         accepted(PLAIN, with("Upgrade", "Upgrade: h2c, WebSocket"));
