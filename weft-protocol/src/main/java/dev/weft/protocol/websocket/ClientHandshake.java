@@ -13,13 +13,14 @@ import java.util.random.RandomGenerator;
 import static dev.weft.protocol.websocket.HandshakeFields.*;
 
 /**
- * The client's side of the opening handshake (RFC 6455 §4.1), version 13 only, as pure
- * functions: {@link #start} makes the key and {@link #headers()} the fields to add to the GET;
+ * The client's side of the opening handshake (RFC 6455 §4.1; or the hybi-07 and -08 drafts, which
+ * differ only in the version number and in sending the origin as {@code Sec-WebSocket-Origin}),
+ * as pure functions: {@link #start} makes the key and {@link #headers()} the fields to add to the GET;
  * {@link #finish} judges the response head. No I/O.
  *
  * <pre>{@code
  * var handshake = ClientHandshake.start(options, secureRandom);
- * var fields = handshake.headers().add("Host", "example.com");       // and Origin, cookies, ...
+ * var fields = handshake.headers().add("Host", "example.com");       // and cookies, authorization, ...
  * writer.writeRequestHead(Method.GET, "/chat", fields, Http1Writer.NO_BODY, out);
  * parser.requestSent(Method.GET);
  * // ... the ResponseHead arrives, then PAUSED:
@@ -38,19 +39,30 @@ import static dev.weft.protocol.websocket.HandshakeFields.*;
  * caller may insist.
  */
 public final class ClientHandshake {
-    /** What a client offers: subprotocols in order of preference, and permessage-deflate or not. */
-    public record Options(List<String> subprotocols, Optional<DeflateOptions> deflate) {
-        public static final Options DEFAULTS = new Options(List.of(), Optional.empty());
+    /**
+     * What a client offers: subprotocols in order of preference, permessage-deflate or not, the
+     * protocol version (13 by default; 8 and 7 for servers of the drafts' time), and the origin
+     * of the page it speaks for, if any (browsers send it; other clients need not).
+     */
+    public record Options(List<String> subprotocols, Optional<DeflateOptions> deflate, WebSocketVersion version,
+                          Optional<String> origin) {
+        public static final Options DEFAULTS = new Options(List.of(), Optional.empty(), WebSocketVersion.RFC_6455, Optional.empty());
 
         public Options {
             subprotocols = List.copyOf(subprotocols);
             for (String p : subprotocols) if (!Ascii.isToken(p)) throw new IllegalArgumentException("subprotocol is not a token: " + p);
             Objects.requireNonNull(deflate, "deflate");
+            if (version.isLegacy()) throw new IllegalArgumentException("a client speaks versions 13, 8 and 7, not " + version);
+            Objects.requireNonNull(origin, "origin");
         }
 
-        public Options withSubprotocols(String... preferred) { return new Options(List.of(preferred), deflate); }
+        public Options withSubprotocols(String... preferred) { return new Options(List.of(preferred), deflate, version, origin); }
 
-        public Options withDeflate(DeflateOptions options) { return new Options(subprotocols, Optional.of(options)); }
+        public Options withDeflate(DeflateOptions options) { return new Options(subprotocols, Optional.of(options), version, origin); }
+
+        public Options withVersion(WebSocketVersion v) { return new Options(subprotocols, deflate, v, origin); }
+
+        public Options withOrigin(String o) { return new Options(subprotocols, deflate, version, Optional.of(o)); }
     }
 
     /** How the server's response was judged. */
@@ -86,13 +98,15 @@ public final class ClientHandshake {
     public String key() { return key; }
 
     /**
-     * The handshake's fields for the GET, in a new Headers: Upgrade, Connection, the key, version
-     * 13, and the offered subprotocols and extension. The caller adds Host, and Origin if it
-     * speaks for a page.
+     * The handshake's fields for the GET, in a new Headers: Upgrade, Connection, the key, the
+     * version, the origin (as {@code Origin}, or {@code Sec-WebSocket-Origin} for 7 and 8), and the
+     * offered subprotocols and extension. The caller adds Host.
      */
     public Headers headers() {
         var h = new Headers(8);
-        h.add(UPGRADE, "websocket").add(CONNECTION, "Upgrade").add(SEC_WEBSOCKET_KEY, key).add(SEC_WEBSOCKET_VERSION, "13");
+        h.add(UPGRADE, "websocket").add(CONNECTION, "Upgrade").add(SEC_WEBSOCKET_KEY, key)
+            .add(SEC_WEBSOCKET_VERSION, Integer.toString(options.version().number()));
+        options.origin().ifPresent(o -> h.add(options.version() == WebSocketVersion.RFC_6455 ? ORIGIN : SEC_WEBSOCKET_ORIGIN, o));
         if (!options.subprotocols().isEmpty()) h.add(SEC_WEBSOCKET_PROTOCOL, String.join(", ", options.subprotocols()));
         options.deflate().ifPresent(d -> h.add(SEC_WEBSOCKET_EXTENSIONS, DeflateNegotiation.offer(d)));
         return h;

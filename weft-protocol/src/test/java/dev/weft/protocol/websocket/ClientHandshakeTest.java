@@ -22,7 +22,10 @@ class ClientHandshakeTest {
 
     /** A 101 from our server for this client's request. */
     static Accept serverAnswer(ClientHandshake client, ServerHandshake.Options options) {
-        Headers request = client.headers().add("Host", "example.com").add("Origin", "https://example.com");
+        return serverAnswer(client.headers().add("Host", "example.com").add("Origin", "https://example.com"), options);
+    }
+
+    static Accept serverAnswer(Headers request, ServerHandshake.Options options) {
         return assertInstanceOf(Accept.class,
             new ServerHandshake(options).accept(new UpgradeRequest(Method.GET, Version.HTTP_1_1, "/", request, true)));
     }
@@ -49,6 +52,20 @@ class ClientHandshakeTest {
         assertEquals(a.deflate(), result.deflate());
         assertEquals(Optional.of(new DeflateParameters(true, false, 15, 15)), result.deflate());
         assertEquals(Optional.of("https://example.com"), a.origin());
+    }
+
+    @Test  // hybi-07 and -08: the version number, and the origin as Sec-WebSocket-Origin
+    void draftVersions() {
+        for (var version : new WebSocketVersion[] {WebSocketVersion.HYBI_07, WebSocketVersion.HYBI_08}) {
+            var client = ClientHandshake.start(CHAT.withVersion(version).withOrigin("https://old.example"), new SplittableRandom(6));
+            assertEquals(Integer.toString(version.number()), client.headers().firstOr("sec-websocket-version", ""));
+            assertFalse(client.headers().contains("origin"));
+            Accept a = serverAnswer(client.headers().add("Host", "example.com"), ServerHandshake.Options.DEFAULTS);
+            assertEquals(version, a.version());
+            assertEquals(Optional.of("https://old.example"), a.origin());
+            assertInstanceOf(Accepted.class, client.finish(a.status(), a.headers()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> CHAT.withVersion(WebSocketVersion.HIXIE_76));
     }
 
     @Test
