@@ -8,4 +8,6 @@ module weft {
     exports dev.weft.net;
     exports dev.weft.server;
     exports dev.weft.server.files;
+    exports dev.weft.server.websocket;
+    exports dev.weft.websocket;
 }

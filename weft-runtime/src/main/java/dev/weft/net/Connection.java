@@ -184,6 +184,9 @@ public final class Connection {
         afterWrite(n);
     }
 
+    /** Any thread: the high-water mark this connection's output is held to. */
+    public int highWaterMark() { return options.highWaterMark(); }
+
     public long pendingBytes() {
         assertInLoop();
         return writes == null ? 0 : writes.pending();

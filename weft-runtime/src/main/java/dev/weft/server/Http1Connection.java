@@ -44,6 +44,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Endings. A codec violation is answered with its status and a close, after the responses
  *       already owed; an EOF or a reset cancels every exchange in flight, running their onCancel
  *       actions at once (nginx's 499 behaviour: a client that half-closes has left).</li>
+ *   <li>Switching protocols. An exchange may switch the connection to another protocol (a
+ *       WebSocket): after its 101 the parser is dropped and every callback goes to the new
+ *       protocol's handler ({@link #switchTo}).</li>
  * </ol>
  */
 final class Http1Connection implements ConnectionHandler {
@@ -77,6 +80,7 @@ final class Http1Connection implements ConnectionHandler {
     private int boundary;                      // its position at the last message boundary
     private boolean parsePendingQueued;        // a task will pull the events the parser can give now
     private boolean blocked;                   // parsing stopped at the gate, not for want of bytes
+    private UpgradedConnection upgraded;       // the protocol the connection switched to; then all goes there
 
     Http1Connection(ServerCore core) { this.core = core; }
 
@@ -104,6 +108,10 @@ final class Http1Connection implements ConnectionHandler {
      * the old view is marked consumed (its bytes come back in {@code in}) and a fresh view is fed.
      */
     @Override public void onRead(Connection c, ByteBuffer in) {
+        if (upgraded != null) {
+            upgraded.onRead(c, in);
+            return;
+        }
         int start = in.position();
         if (fed != null) fed.position(fed.limit());
         ByteBuffer view = in.duplicate();
@@ -121,11 +129,32 @@ final class Http1Connection implements ConnectionHandler {
             readBuffer = null;
             in.position(view.position());
             loop.stats.add(ServerStats.Count.BYTES_READ, in.position() - start);
-            if (in.hasRemaining() && connection.isOpen()) connection.suspendRead();
+            if (in.hasRemaining() && connection.isOpen() && upgraded == null) connection.suspendRead();
             responses.batchEnd();
+        }
+        if (upgraded != null) {                         // switched inside this read: what followed the head is the new protocol's
+            if (in.hasRemaining() && c.isOpen()) upgraded.onRead(c, in);
+            return;
         }
         updateDeadline();
         lendParserBack();
+    }
+
+    /**
+     * The connection now speaks another protocol (theory step 6): the parser and the read
+     * deadlines go, and every later callback goes to {@code next}. Bytes that arrived after the
+     * upgrading request are left in the connection's buffer and reach {@code next} first: in
+     * this very onRead if the switch came from inside it, else after resumeRead redelivers them.
+     */
+    void switchTo(UpgradedConnection next) {
+        upgraded = next;
+        reading = Reading.Stopped.STOPPED;
+        readTimer.cancel();
+        armed = null;
+        parser = null;                                   // paused mid-connection: not at rest, not lent back
+        fed = null;
+        next.onOpen(connection);
+        if (readBuffer == null && connection.isReadSuspended()) connection.resumeRead();
     }
 
     /**
@@ -153,17 +182,34 @@ final class Http1Connection implements ConnectionHandler {
 
     /** EOF: the client has left (theory step 5); what is already queued is still flushed. */
     @Override public void onInputClosed(Connection c) {
+        if (upgraded != null) {
+            upgraded.onInputClosed(c);
+            return;
+        }
         cancelAll(new IOException("the client closed its side of the connection"));
         c.close();
     }
 
     /** Output fell to the low-water mark: held replies go out, then parsing may go on. */
     @Override public void onWritable(Connection c) {
+        if (upgraded != null) {
+            upgraded.onWritable(c);
+            return;
+        }
         responses.onWritable();
         resumeParsing();
     }
 
     @Override public void onClose(Connection c) {
+        if (upgraded != null) {
+            try {
+                upgraded.onClose(c);
+            } finally {
+                loop.connections.remove(this);
+                loop.stats.add(ServerStats.Count.CONNECTIONS_OPEN, -1);
+            }
+            return;
+        }
         readTimer.cancel();
         responses.closed();
         fed = null;
@@ -206,6 +252,7 @@ final class Http1Connection implements ConnectionHandler {
      * parser gave its EndOfMessage; that event is still owed, so parsing goes on to take it.
      */
     private boolean canParse() {
+        if (upgraded != null) return false;
         return switch (reading) {
             case Reading.Await _ -> inFlight.size() < core.maxPipelined() && connection.isWritable();
             case Reading.Body(HttpExchange ex) -> switch (ex.bodyState()) {
@@ -226,6 +273,7 @@ final class Http1Connection implements ConnectionHandler {
                 return false;
             }
             case PAUSED -> {
+                if (upgraded != null) return false;          // switched: the rest is the new protocol's
                 parser.resume();                             // an Upgrade no route took: stay HTTP/1.1
                 return true;
             }
@@ -241,6 +289,7 @@ final class Http1Connection implements ConnectionHandler {
         loop.stats.increment(ServerStats.Count.REQUESTS);
         var request = new Request(head.method(), head.target(), head.version(), head.headers(), head.framing(),
                 connection.remoteAddress(), core.scope());
+        if (head.upgrade()) request.markUpgrade();
         var ex = new HttpExchange(responses, request, connection.loop().nanoTime());
         ex.keepAlive = head.keepAlive() && !draining;
         ex.continueDue = head.expectContinue() && head.version() == Version.HTTP_1_1;   // RFC 9110 §10.1.1
@@ -334,6 +383,10 @@ final class Http1Connection implements ConnectionHandler {
 
     /** Graceful stop: no new requests; close as soon as nothing is owed. */
     void drain() {
+        if (upgraded != null) {
+            upgraded.drain(connection);
+            return;
+        }
         draining = true;
         if (reading instanceof Reading.Await) stopReading();
         responses.closeWhenDone();

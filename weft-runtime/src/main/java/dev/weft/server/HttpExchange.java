@@ -38,6 +38,8 @@ final class HttpExchange implements Exchange {
         enum Flat implements Reply { AWAITING, SENT, CANCELLED }
         record Ready(Response response) implements Reply {}
         record Streaming(ExchangeStream stream) implements Reply {}
+        /** Switch the connection to {@code next} after writing the interim head, if {@code status} is not null. */
+        record Switching(Status status, Headers headers, UpgradedConnection next) implements Reply {}
     }
 
     /** The request body, loop-only. */
@@ -134,6 +136,26 @@ final class HttpExchange implements Exchange {
             host.replyReady(this);
         });
         return stream;
+    }
+
+    @Override public void switchProtocols(Status status, Headers headers, UpgradedConnection next) {
+        if (!status.isInformational()) throw new UsageViolation("switchProtocols needs a 1xx status, not " + status);
+        switchTo(new Reply.Switching(status, headers, java.util.Objects.requireNonNull(next)));
+    }
+
+    @Override public void handOver(UpgradedConnection next) {
+        switchTo(new Reply.Switching(null, Headers.empty(), java.util.Objects.requireNonNull(next)));
+    }
+
+    private void switchTo(Reply.Switching switching) {
+        capture();
+        answerOnce();
+        if (!claim(APP)) return;
+        host.execute(() -> {
+            if (reply != Reply.Flat.AWAITING) return;
+            reply = switching;
+            host.replyReady(this);
+        });
     }
 
     @Override public void readBody(BodyReader reader) {

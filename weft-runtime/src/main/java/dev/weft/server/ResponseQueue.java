@@ -202,6 +202,10 @@ final class ResponseQueue implements ExchangeHost {
                 }
                 case HttpExchange.Reply.Ready(Response r) -> writeWhole(ex, r);
                 case HttpExchange.Reply.Streaming(ExchangeStream s) -> startStream(ex, s);
+                case HttpExchange.Reply.Switching sw -> {
+                    switchProtocols(ex, sw);
+                    return;
+                }
                 case HttpExchange.Reply.Flat.CANCELLED, HttpExchange.Reply.Flat.SENT -> {
                     connection.close();                    // a response cannot be skipped: the rest are lost
                     return;
@@ -259,6 +263,36 @@ final class ResponseQueue implements ExchangeHost {
                 }
             }
         }
+    }
+
+    /**
+     * The first exchange switches the connection to another protocol: its interim head (101) goes
+     * out, the exchange is done, requests pipelined behind it are refused (they were sent as
+     * HTTP/1.1 over a connection that no longer speaks it), and the reading half hands over.
+     * A request with a body unread, or not asking to upgrade, cannot switch: 500, a bug.
+     */
+    private void switchProtocols(HttpExchange ex, HttpExchange.Reply.Switching sw) {
+        if (!ex.req().isUpgrade() || ex.bodyState() == HttpExchange.BodyState.UNREAD
+                || ex.bodyState() == HttpExchange.BodyState.PAUSED) {
+            ex.bodyState(HttpExchange.BodyState.FAILED);
+            loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            Server.LOG.warn("switchProtocols on a request that did not ask to upgrade, or has a body: " + ex.req(), null);
+            connection.close();
+            return;
+        }
+        if (sw.status() != null) {
+            loop.writer.writeInterim(sw.status(), sw.headers(), out);
+            log(ex.req(), sw.status().code(), 0, ex.startNanos());
+        }
+        inFlight.pollFirst();
+        ex.sent();
+        loop.stats.increment(ServerStats.Count.RESPONSES);
+        for (HttpExchange later : inFlight) later.cancel(new java.io.IOException("the connection switched protocols"));
+        inFlight.clear();
+        closed = true;                               // nothing of HTTP/1.1 is written from now on
+        replyTimer.cancel();
+        connection.flush();
+        reader.switchTo(sw.next());
     }
 
     /** Writes the head of a streamed response and hands the stream the connection; false if the head was unsendable. */
