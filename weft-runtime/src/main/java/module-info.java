@@ -6,6 +6,7 @@ module weft {
     exports dev.weft.loop;
     exports dev.weft.loop.spi;
     exports dev.weft.net;
+    exports dev.weft.pubsub;
     exports dev.weft.server;
     exports dev.weft.server.files;
     exports dev.weft.server.websocket;

@@ -1,0 +1,26 @@
+package dev.weft.pubsub;
+
+/**
+ * Receives a topic's messages on the loop it subscribed on, one at a time, in order; must not
+ * block. A transport usually writes each message at once while its connection can take it, and
+ * queues it in a {@link SubscriberQueue} when not.
+ */
+public interface Subscriber {
+    /** The next message. */
+    void onMessage(Message message);
+
+    /** The subscription is over (the topic was deleted, the queue overflowed with DISCONNECT, ...). */
+    default void onEnd(EndReason reason) {}
+
+    /** Why a subscription ended. */
+    enum EndReason {
+        /** The subscriber cancelled. */
+        CANCELLED,
+        /** The topic was deleted. */
+        TOPIC_DELETED,
+        /** Its queue was full and its policy is DISCONNECT. */
+        QUEUE_OVERFLOW,
+        /** The broker is closing. */
+        SHUTDOWN
+    }
+}
