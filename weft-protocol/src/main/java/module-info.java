@@ -5,4 +5,5 @@
 module weft.protocol {
     exports dev.weft.protocol.http;
     exports dev.weft.protocol.http1;
+    exports dev.weft.protocol.sse;
 }
