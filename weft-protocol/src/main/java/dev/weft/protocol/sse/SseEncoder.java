@@ -13,17 +13,21 @@ import java.util.Objects;
 /**
  * Writes the parts of an event stream (WHATWG HTML §9.2.5) as UTF-8, lines ended by LF alone:
  * <pre>
- * Message   id: 42\n            unless the id is empty
- *           event: update\n     unless the type is empty or "message"
+ * Message   event: update\n     unless the type is empty or "message"
+ *           id: 42\n            unless the id is empty
  *           data: line 1\n      one per line of the data, at least one
  *           data: line 2\n
  *           \n                  the blank line that dispatches it
  * Retry     retry: 3000\n
  * Comment   : text\n            one per line of the text; {@code :\n} when it is empty (a heartbeat)
  * </pre>
- * A value is written after a colon and one space (none when it is empty), which a decoder strips,
- * so a value that itself opens with a space keeps it. Data and comments are cut into lines at CR,
- * LF and CRLF, the three line ends a decoder knows (§9.2.6).
+ * Every field is written as name, colon, space, value, which a decoder reads back whole since it
+ * strips exactly one space, so a value that itself opens with a space keeps it. Data and comments
+ * are cut into lines at CR, LF and CRLF, the three line ends a decoder knows (§9.2.6).
+ *
+ * <p>The field order and spacing are Nchan's (its {@code src/subscribers/eventsource.c}), so for
+ * data without a CR a message is byte for byte what Nchan sends. Nchan cuts data at LF only and
+ * passes a CR through, which a browser then takes as a line end; this encoder cuts there instead.
  *
  * <p>An id or event type with a CR or LF in it, or an id with a NUL, would end its line early or
  * be ignored by every client: rather than send a broken stream, the encoder refuses it with a
@@ -110,15 +114,15 @@ public final class SseEncoder {
 
     private static int messageLength(Message m) {
         int n = linesLength(DATA, m.data()) + 1;
-        if (!m.id().isEmpty()) n += fieldLength(ID, m.id(), 0, m.id().length());
         if (writesType(m.type())) n += fieldLength(EVENT, m.type(), 0, m.type().length());
+        if (!m.id().isEmpty()) n += fieldLength(ID, m.id(), 0, m.id().length());
         return n;
     }
 
     private static int writeMessage(Message m, byte[] out) {
         int at = 0;
-        if (!m.id().isEmpty()) at = writeField(ID, m.id(), 0, m.id().length(), out, at);
         if (writesType(m.type())) at = writeField(EVENT, m.type(), 0, m.type().length(), out, at);
+        if (!m.id().isEmpty()) at = writeField(ID, m.id(), 0, m.id().length(), out, at);
         at = writeLines(DATA, m.data(), out, at);
         out[at++] = '\n';
         return at;
@@ -126,15 +130,19 @@ public final class SseEncoder {
 
     // ---- lines ----
 
-    /** {@code name} (with its colon), a space and the value unless it is empty, and LF. */
+    /**
+     * {@code name} (with its colon), a space, the value and LF; a comment ({@link #COLON}) with
+     * no text is the colon alone, the customary heartbeat.
+     */
     private static int fieldLength(byte[] name, String s, int from, int to) {
-        return name.length + (from == to ? 0 : 1 + Utf8.length(s, from, to)) + 1;
+        boolean bare = name == COLON && from == to;
+        return name.length + (bare ? 0 : 1 + Utf8.length(s, from, to)) + 1;
     }
 
     private static int writeField(byte[] name, String s, int from, int to, byte[] out, int at) {
         System.arraycopy(name, 0, out, at, name.length);
         at += name.length;
-        if (from < to) {
+        if (name != COLON || from < to) {
             out[at++] = ' ';
             at = Utf8.write(s, from, to, out, at);
         }

@@ -22,8 +22,8 @@ class SseEncoderTest {
     private static String text(SseEvent event) { return new String(SseEncoder.toBytes(event), StandardCharsets.UTF_8); }
 
     @Test
-    void aMessageIsIdTypeDataLinesAndABlankLine() {
-        assertEquals("id: 42\nevent: update\ndata: {\"a\":1}\n\n", text(new Message("update", "{\"a\":1}", "42")));
+    void aMessageIsTypeIdDataLinesAndABlankLine() {
+        assertEquals("event: update\nid: 42\ndata: {\"a\":1}\n\n", text(new Message("update", "{\"a\":1}", "42")));
         assertEquals("data: hello\n\n", text(Message.of("hello")));
     }
 
@@ -37,19 +37,29 @@ class SseEncoderTest {
     @Test
     void dataIsCutIntoLinesAtCrLfAndCrlf() {
         assertEquals("data: a\ndata: b\ndata: c\ndata: d\n\n", text(Message.of("a\rb\nc\r\nd")));
-        assertEquals("data: a\ndata:\ndata: b\n\n", text(Message.of("a\n\rb")), "LF then CR is two breaks");
-        assertEquals("data:\ndata:\n\n", text(Message.of("\r\n")));
-        assertEquals("data: a\ndata:\n\n", text(Message.of("a\n")), "a trailing break keeps an empty last line");
+        assertEquals("data: a\ndata: \ndata: b\n\n", text(Message.of("a\n\rb")), "LF then CR is two breaks");
+        assertEquals("data: \ndata: \n\n", text(Message.of("\r\n")));
+        assertEquals("data: a\ndata: \n\n", text(Message.of("a\n")), "a trailing break keeps an empty last line");
+    }
+
+    @Test
+    void messagesAreByteForByteWhatNchanSends() {
+        // Recorded from Nchan 1.3.6 (libnginx-mod-nchan on nginx 1.22.1): a message published with
+        // X-EventSource-Event, one with several lines and a trailing LF, and an empty one.
+        assertEquals("event: upd\nid: 1796452139:0\ndata: {\"a\":1}\n\n",
+            text(new Message("upd", "{\"a\":1}", "1796452139:0")));
+        assertEquals("id: 1796452353:0\ndata: l1\ndata: l2\ndata: \n\n", text(Message.of("l1\nl2\n").withId("1796452353:0")));
+        assertEquals("id: 1796452140:0\ndata: \n\n", text(Message.of("").withId("1796452140:0")));
     }
 
     @Test
     void emptyDataIsStillOneDataLineSoTheMessageFires() {
-        assertEquals("data:\n\n", text(Message.of("")));
+        assertEquals("data: \n\n", text(Message.of("")));
     }
 
     @Test
     void aValueOpeningWithASpaceKeepsIt() {
-        assertEquals("id:  7\nevent:  t\ndata:  x\n\n", text(new Message(" t", " x", " 7")));
+        assertEquals("event:  t\nid:  7\ndata:  x\n\n", text(new Message(" t", " x", " 7")));
     }
 
     @Test
@@ -134,7 +144,7 @@ class SseEncoderTest {
         ByteBuffer b = shared.duplicate();
         a.position(a.limit());
         assertEquals(shared.capacity(), b.remaining());
-        assertEquals("id: 9\nevent: t\ndata: line 1\ndata: line 2\n\n", StandardCharsets.UTF_8.decode(b).toString());
+        assertEquals("event: t\nid: 9\ndata: line 1\ndata: line 2\n\n", StandardCharsets.UTF_8.decode(b).toString());
     }
 
     @Test
