@@ -1,4 +1,5 @@
-/** The {@code weft} command. */
+/** The {@code weft} command. HdrHistogram records {@code weft load}'s latencies. */
 module weft.cli {
     requires weft;
+    requires HdrHistogram;
 }

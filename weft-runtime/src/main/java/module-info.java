@@ -2,8 +2,12 @@
 module weft {
     requires transitive weft.protocol;
 
+    exports dev.weft.client;
     exports dev.weft.loop;
     exports dev.weft.loop.spi;
     exports dev.weft.net;
     exports dev.weft.server;
+    exports dev.weft.server.files;
+    exports dev.weft.server.websocket;
+    exports dev.weft.websocket;
 }

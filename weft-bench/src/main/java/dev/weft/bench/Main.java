@@ -24,6 +24,8 @@ public final class Main {
               files [same options]     wrk GET /file/4k.bin and /file/1m.bin
               idle [--connections N] [--servers a,b] [--compact-headers both|on|off]
                     heap and RSS per idle keep-alive connection
+              client [--connections N] [--seconds S] [--rounds R]
+                    weft load beside wrk, and Weft's HttpClient beside the JDK's, against nginx
             """;
 
     private Main() {}
@@ -40,9 +42,13 @@ public final class Main {
                 case "echo" -> LoadCommand.run(LoadCommand.Kind.ECHO, args);
                 case "files" -> LoadCommand.run(LoadCommand.Kind.FILES, args);
                 case "idle" -> IdleScenario.run(args);
+                case "client" -> dev.weft.bench.load.ClientCommand.run(args);
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
+        } catch (java.net.BindException e) {
+            System.err.println("weft bench: " + e.getMessage());
+            System.exit(1);
         } catch (IllegalArgumentException e) {
             System.err.println("weft bench: " + e.getMessage());
             System.err.print(USAGE);

@@ -16,7 +16,7 @@ import java.util.Set;
  * the message that wakes it is answered from the poster's thread, and a poller that leaves is
  * dropped at once through {@link Exchange#onCancel}.
  *
- * <p>Bounded both ways (DESIGN rule 4): the last {@value #HISTORY} messages are kept, and at most
+ * <p>Bounded both ways (ARCHITECTURE.md rule 4): the last {@value #HISTORY} messages are kept, and at most
  * {@value #MAX_PARKED} polls wait at once; one more is answered 503 at once.
  */
 final class ChatRoom {

@@ -3,7 +3,6 @@ package dev.weft.cli;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Status;
 import dev.weft.server.Exchange;
-import dev.weft.server.Handler;
 import dev.weft.server.Request;
 import dev.weft.server.Response;
 import dev.weft.server.ResponseStream;
@@ -65,14 +64,14 @@ final class Demo {
         byte[] page = resource("demo.html");
         var self = new AtomicReference<Server>();
         var server = Server.builder().host(options.host()).port(options.port()).loops(options.loops())
-                .get("/", (Handler.Async) (req, ex) -> ex.reply(Response.bytes(Status.OK, "text/html; charset=utf-8", page)))
-                .get("/plaintext", (Handler.Async) (req, ex) -> ex.reply(Response.ok("Hello, World!")))
-                .post("/echo", (Handler.Blocking) req -> Response.bytes(Status.OK,
+                .get("/", (req, ex) -> ex.reply(Response.bytes(Status.OK, "text/html; charset=utf-8", page)))
+                .get("/plaintext", (req, ex) -> ex.reply(Response.ok("Hello, World!")))
+                .post("/echo", req -> Response.bytes(Status.OK,
                         req.headers().firstOr("content-type", "application/octet-stream"), req.bodyStream().readAllBytes()))
-                .get("/chat/poll", (Handler.Async) (req, ex) -> chat.poll(ex, after(req)))
-                .post("/chat/say", (Handler.Blocking) req -> say(chat, req))
-                .get("/clock", (Handler.Async) (req, ex) -> clock(ex, timer))
-                .get("/stats", (Handler.Async) (req, ex) -> ex.reply(Response.json(stats(self.get(), chat))))
+                .get("/chat/poll", (req, ex) -> chat.poll(ex, after(req)))
+                .post("/chat/say", req -> say(chat, req))
+                .get("/clock", (req, ex) -> clock(ex, timer))
+                .get("/stats", (req, ex) -> ex.reply(Response.json(stats(self.get(), chat))))
                 .build();
         self.set(server);
         return server;

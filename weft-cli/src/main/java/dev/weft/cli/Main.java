@@ -13,6 +13,10 @@ public final class Main {
             commands:
               demo [--host H] [--port P] [--loops N]   serve the demo (long-poll chat, streamed clock,
                                                        live counters) on http://127.0.0.1:8080/
+              serve [DIR] [options]                    serve the files of a folder on http://127.0.0.1:8000/
+                                                       (weft serve --help lists the options)
+              load [options] URL                       send requests for a while and report as wrk does
+                                                       (weft load --help lists the options)
               version                                  print the version
               help                                     this text
 
@@ -25,6 +29,9 @@ public final class Main {
         } catch (Options.UsageError e) {
             System.err.println("weft: " + e.getMessage());
             System.exit(2);
+        } catch (java.net.BindException e) {
+            System.err.println("weft: " + e.getMessage());      // names the address and why; no trace
+            System.exit(1);
         }
     }
 
@@ -33,6 +40,8 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         int status = switch (command) {
             case "demo" -> Demo.run(Options.parse(rest, 8080));
+            case "serve" -> Serve.run(rest);
+            case "load" -> Load.run(rest, System.out, System.err);
             case "version", "--version" -> print(System.out, "weft " + version());
             case "help", "--help", "-h" -> print(System.out, USAGE);
             default -> print(System.err, "weft: unknown command '" + command + "'\n\n" + USAGE) + 2;

@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * DESIGN.md's layering as a check: the runtime modules resolve against the JDK alone, dependencies
- * point down only (cli -> weft -> weft.protocol), and no internal package is exported.
+ * The layering of docs/ARCHITECTURE.md as a check: the runtime modules resolve against the JDK alone, dependencies
+ * point down only (cli -> weft -> weft.protocol), and no internal package is exported. The command
+ * alone may use one library, HdrHistogram, for {@code weft load}'s latency histograms.
  * Tests run on the class path; this resolves the real module descriptors the launcher uses.
  */
 class ModuleGraphTest {
@@ -34,16 +35,26 @@ class ModuleGraphTest {
     @Test
     void runtimeModulesResolveAgainstTheJdkAlone() {
         var config = Configuration.resolve(runtimeModules(), java.util.List.of(ModuleLayer.boot().configuration()),
-                ModuleFinder.of(), Set.of("weft.cli"));
+                ModuleFinder.of(), Set.of("weft"));
         Set<String> resolved = config.modules().stream().map(m -> m.name()).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(Set.of("weft.cli", "weft", "weft.protocol")), resolved);
+        assertEquals(new TreeSet<>(Set.of("weft", "weft.protocol")), resolved);
+    }
+
+    @Test
+    void theCommandResolvesWithItsOneLibrary() {
+        Path lib = ROOT.resolve("weft-cli/target/lib");
+        assertTrue(Files.isDirectory(lib), "not packaged: " + lib);
+        var config = Configuration.resolve(ModuleFinder.compose(runtimeModules(), ModuleFinder.of(lib)),
+                java.util.List.of(ModuleLayer.boot().configuration()), ModuleFinder.of(), Set.of("weft.cli"));
+        Set<String> resolved = config.modules().stream().map(m -> m.name()).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(Set.of("weft.cli", "weft", "weft.protocol", "HdrHistogram")), resolved);
     }
 
     @Test
     void dependenciesPointDownOnly() {
         assertEquals(Set.of("java.base"), requires("weft.protocol"));
         assertEquals(Set.of("java.base", "weft.protocol"), requires("weft"));
-        assertEquals(Set.of("java.base", "weft"), requires("weft.cli"), "the command goes through the runtime");
+        assertEquals(Set.of("java.base", "weft", "HdrHistogram"), requires("weft.cli"), "the command goes through the runtime");
     }
 
     @Test

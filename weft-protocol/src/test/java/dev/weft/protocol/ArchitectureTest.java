@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * DESIGN.md rule 7 as a check: the protocol module touches no I/O, threads or clocks, and needs
+ * ARCHITECTURE.md rule 7 as a check: the protocol module touches no I/O, threads or clocks, and needs
  * nothing outside java.base. Reads the compiled classes with the Class-File API (JEP 484) and
  * walks every constant-pool reference, so a forbidden type is caught however it is used: a call,
  * a field, a descriptor, a cast or an annotation.
@@ -38,12 +38,12 @@ import static org.junit.jupiter.api.Assertions.*;
 class ArchitectureTest {
     /** Packages and classes the protocol may not refer to, in internal form; a trailing / is a prefix. */
     private static final List<String> FORBIDDEN = List.of(
-        "java/net/",                 // sockets belong to the runtime (DESIGN.md rule 7)
+        "java/net/",                 // sockets belong to the runtime (ARCHITECTURE.md rule 7)
         "java/nio/channels/",
         "java/nio/file/",
         "java/io/File",              // File, FileInputStream, FileDescriptor, ...
-        "java/time/",                // no clocks: time is injected (STYLE.md rule 12)
-        "java/util/concurrent/",     // no threads or locks: one owner per connection (DESIGN.md rule 1)
+        "java/time/",                // no clocks: time is injected (ARCHITECTURE.md convention 12)
+        "java/util/concurrent/",     // no threads or locks: one owner per connection (ARCHITECTURE.md rule 1)
         "java/lang/Thread");
     private static final Set<String> CLOCK_METHODS = Set.of("currentTimeMillis", "nanoTime");
     /** L<internal name>; or L<internal name>< inside a descriptor or signature. */
@@ -62,7 +62,7 @@ class ArchitectureTest {
             }
         }
         assertTrue(scanned > 10, "found only " + scanned + " classes under " + classes);
-        assertEquals(List.of(), offences, "weft.protocol must stay sans-IO (DESIGN.md rule 7):\n" + String.join("\n", offences));
+        assertEquals(List.of(), offences, "weft.protocol must stay sans-IO (ARCHITECTURE.md rule 7):\n" + String.join("\n", offences));
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 import java.util.function.BooleanSupplier;
 
 /**
- * Fixed-size direct buffers lent by one loop (DESIGN rule 3: an idle connection holds none; a
+ * Fixed-size direct buffers lent by one loop (ARCHITECTURE.md rule 3: an idle connection holds none; a
  * buffer is borrowed while bytes move and returned when they are done).
  *
  * <p>Direct, because a heap buffer handed to a socket is first copied by the JDK into a temporary
@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * release are loop-thread only (asserted); {@link #pooled()} and {@link #lent()} may be read from
  * any thread (opaque reads: exact on the loop, possibly a little stale elsewhere).
  *
- * <p>No reference counts (STYLE rule 11): whoever acquired a buffer releases it exactly once.
+ * <p>No reference counts (ARCHITECTURE.md convention 11): whoever acquired a buffer releases it exactly once.
  */
 public final class BufferPool {
     private static final VarHandle COUNT;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One platform thread owning one {@link Poller}, a bounded MPSC task inbox, a {@link TimerWheel}
- * and a {@link BufferPool} (STYLE rule 8, DESIGN rule 1). Every method not marked "any thread"
+ * and a {@link BufferPool} (ARCHITECTURE.md convention 8, ARCHITECTURE.md rule 1). Every method not marked "any thread"
  * must be called on the loop thread; that is asserted (tests run with {@code -ea}).
  *
  * <p>Theory of operation. The thread repeats {@link #runOnce()}:
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Wakeups. {@code wakeupPending} is true while the loop is awake or a wakeup is already on its
  * way, so {@link #execute} from another thread wakes the poller only on the false-to-true CAS:
  * at most one wakeup per batch, none while the loop is busy, none from the loop itself (Netty's
- * {@code nextWakeupNanos}, a refinement of STYLE rule 8's reset-before-drain idiom, which would
+ * {@code nextWakeupNanos}, a refinement of ARCHITECTURE.md convention 8's reset-before-drain idiom, which would
  * cost one wakeup per batch even when the loop is awake). The race it must not lose, the lost
  * wakeup: a producer offers its task after the loop's last drain but before the loop blocks,
  * sees the flag still true and skips the wakeup; the loop then sleeps with a task queued until
@@ -81,12 +81,13 @@ public final class EventLoop implements Executor {
         this.group = group;
         this.index = index;
         this.poller = poller;
+        this.owner = Thread.ofPlatform().name("weft-loop-" + index).daemon(false).unstarted(this::run);
         this.ticker = config.ticker();
         this.inbox = new MpscQueue<>(config.inboxCapacity());
-        this.timers = new TimerWheel(ticker, config.timerTick(), TimerWheel.DEFAULT_SLOTS, this::inLoop);
+        this.timers = new TimerWheel(ticker, config.timerTick(), TimerWheel.DEFAULT_SLOTS, this::inLoop,
+                e -> contain(e, "a timer task threw on " + owner.getName()));
         this.buffers = new BufferPool(config.readBufferSize(), config.maxPooledBuffers(), this::inLoop);
         this.counters = new LoopCounters(this::inLoop);
-        this.owner = Thread.ofPlatform().name("weft-loop-" + index).daemon(false).unstarted(this::run);
     }
 
     void start() { owner.start(); }
@@ -132,7 +133,7 @@ public final class EventLoop implements Executor {
     /**
      * Runs every timer due at {@link #nanoTime()} now and returns how many ran. The loop does
      * this on every iteration by itself; a test that moves a manual {@link Ticker} calls it (on
-     * the loop) to make the time's passing take effect at once (STYLE rule 12).
+     * the loop) to make the time's passing take effect at once (ARCHITECTURE.md convention 12).
      */
     public int runPendingTimers() { return timers.expire(ticker.nanoTime()); }
 
@@ -194,10 +195,8 @@ public final class EventLoop implements Executor {
             while (state == State.RUNNING) {
                 try {
                     runOnce();
-                } catch (VirtualMachineError e) {
-                    throw e;
                 } catch (Throwable e) {
-                    LOG.error("event loop iteration failed; carrying on", e);
+                    contain(e, "event loop iteration failed; carrying on");
                 }
             }
             runTasks(inbox.capacity());
@@ -226,6 +225,19 @@ public final class EventLoop implements Executor {
         timers.expire(ticker.nanoTime());
     }
 
+    /**
+     * Any Throwable that reaches the loop from a task, a timer or the transport stops here: the
+     * loop must outlive whatever one piece of work did, including an OutOfMemoryError (the work
+     * that hit it is dropped and its garbage with it, so the next allocation may well succeed) or a
+     * class that failed to load while descriptors ran out. Counted, and logged without a chance
+     * of throwing again (see {@link Log}).
+     */
+    void contain(Throwable e, String what) {
+        counters.errorContained(e);
+        if (e instanceof VirtualMachineError) LOG.error(what + ": " + e);   // no trace: it may cost what is missing
+        else LOG.warn(what, e);
+    }
+
     private int runTasks(int max) {
         int ran = 0;
         Runnable task;
@@ -233,10 +245,8 @@ public final class EventLoop implements Executor {
             ran++;
             try {
                 task.run();
-            } catch (VirtualMachineError e) {
-                throw e;
             } catch (Throwable e) {
-                LOG.warn("task threw on " + owner.getName(), e);
+                contain(e, "a task threw on " + owner.getName());
             }
             counters.taskRan();       // per task, so a later task sees every earlier one counted
         }

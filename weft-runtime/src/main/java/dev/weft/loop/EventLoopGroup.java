@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * N event loops, each on its own platform thread named {@code weft-loop-i}. Connections are
- * spread over them with {@link #next()}; each then stays on its loop for life (DESIGN rule 1).
+ * spread over them with {@link #next()}; each then stays on its loop for life (ARCHITECTURE.md rule 1).
  * The threads are not daemons: a server keeps the JVM alive until {@link #shutdown} or
  * {@link #close}.
  */

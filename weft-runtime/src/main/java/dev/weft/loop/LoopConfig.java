@@ -10,13 +10,13 @@ import java.util.Objects;
  *   <caption>Defaults and where they come from</caption>
  *   <tr><th>field</th><th>default</th><th>why</th></tr>
  *   <tr><td>loops</td><td>available processors</td><td>one loop per core, as Netty and Vert.x do</td></tr>
- *   <tr><td>inboxCapacity</td><td>65,536 tasks</td><td>DESIGN rule 4: bounded; large enough that
+ *   <tr><td>inboxCapacity</td><td>65,536 tasks</td><td>ARCHITECTURE.md rule 4: bounded; large enough that
  *       a burst of replies from worker threads does not hit it (rounded up to a power of two)</td></tr>
  *   <tr><td>readBufferSize</td><td>16 KiB</td><td>the largest TLS record (RFC 8446 §5.1); a typical
  *       request head fits in one read</td></tr>
  *   <tr><td>maxPooledBuffers</td><td>256 per loop</td><td>4 MiB of direct memory kept warm per
  *       loop; more are allocated on demand and dropped when returned</td></tr>
- *   <tr><td>timerTick</td><td>10 ms</td><td>deadlines here are seconds long (DESIGN's table), so
+ *   <tr><td>timerTick</td><td>10 ms</td><td>deadlines here are seconds long (ARCHITECTURE.md's limits table), so
  *       10 ms of lateness is noise; 512 slots then turn the wheel every 5.12 s</td></tr>
  *   <tr><td>ticker</td><td>{@link Ticker#SYSTEM}</td><td>tests inject a manual one</td></tr>
  * </table>

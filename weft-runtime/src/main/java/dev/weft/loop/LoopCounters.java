@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * listener, a user's own channel) count on the same loop; they too are loop-thread only.
  */
 public final class LoopCounters {
-    private static final VarHandle OPEN, ACCEPTED, READ, WRITTEN, BACKOFFS, TASKS;
+    private static final VarHandle OPEN, ACCEPTED, READ, WRITTEN, BACKOFFS, TASKS, CONTAINED, OOMS;
 
     static {
         try {
@@ -29,6 +29,8 @@ public final class LoopCounters {
             WRITTEN = l.findVarHandle(LoopCounters.class, "bytesWritten", long.class);
             BACKOFFS = l.findVarHandle(LoopCounters.class, "acceptBackoffs", long.class);
             TASKS = l.findVarHandle(LoopCounters.class, "tasksRun", long.class);
+            CONTAINED = l.findVarHandle(LoopCounters.class, "errorsContained", long.class);
+            OOMS = l.findVarHandle(LoopCounters.class, "outOfMemoryErrors", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,6 +43,8 @@ public final class LoopCounters {
     private long bytesWritten;
     private long acceptBackoffs;
     private long tasksRun;
+    private long errorsContained;
+    private long outOfMemoryErrors;
 
     LoopCounters(BooleanSupplier owner) { this.owner = owner; }
 
@@ -50,6 +54,10 @@ public final class LoopCounters {
     public long bytesWritten() { return (long) WRITTEN.getOpaque(this); }
     public long acceptBackoffs() { return (long) BACKOFFS.getOpaque(this); }
     public long tasksRun() { return (long) TASKS.getOpaque(this); }
+    /** Throwables from tasks, timers, handlers or the transport that the loop caught and outlived. */
+    public long errorsContained() { return (long) CONTAINED.getOpaque(this); }
+    /** Of those, OutOfMemoryErrors: each dropped the work (and closed the connection) that hit it. */
+    public long outOfMemoryErrors() { return (long) OOMS.getOpaque(this); }
 
     public void connectionOpened() {
         assertOwner();
@@ -81,6 +89,13 @@ public final class LoopCounters {
         BACKOFFS.setOpaque(this, acceptBackoffs + 1);
     }
 
+    /** A Throwable was caught on this loop and the loop went on; loop thread only. */
+    public void errorContained(Throwable e) {
+        assertOwner();
+        CONTAINED.setOpaque(this, errorsContained + 1);
+        if (e instanceof OutOfMemoryError) OOMS.setOpaque(this, outOfMemoryErrors + 1);
+    }
+
     void taskRan() {
         assertOwner();
         TASKS.setOpaque(this, tasksRun + 1);
@@ -90,7 +105,8 @@ public final class LoopCounters {
     public String toString() {
         return "LoopCounters[open=" + connectionsOpen() + ", accepted=" + connectionsAccepted()
                 + ", read=" + bytesRead() + ", written=" + bytesWritten()
-                + ", acceptBackoffs=" + acceptBackoffs() + ", tasks=" + tasksRun() + "]";
+                + ", acceptBackoffs=" + acceptBackoffs() + ", tasks=" + tasksRun()
+                + ", errorsContained=" + errorsContained() + ", outOfMemory=" + outOfMemoryErrors() + "]";
     }
 
     private void assertOwner() { assert owner.getAsBoolean() : "counters written from " + Thread.currentThread(); }

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Why not java.util.concurrent: {@code ArrayBlockingQueue} takes one lock that producers and
  * the loop contend on; {@code ConcurrentLinkedQueue} and {@code LinkedBlockingQueue} allocate a
- * node per offer and the former is unbounded (DESIGN rule 4). None is as good here.
+ * node per offer and the former is unbounded (ARCHITECTURE.md rule 4). None is as good here.
  *
  * <p>Theory of operation. Cell {@code i} of the ring holds a sequence number {@code seq}. For a
  * position {@code pos} mapping to the cell ({@code pos & mask}):

@@ -1,7 +1,7 @@
 package dev.weft.loop;
 
 /**
- * The runtime's only clock (STYLE rule 12): a monotonic nanosecond reading, injected so that
+ * The runtime's only clock (ARCHITECTURE.md convention 12): a monotonic nanosecond reading, injected so that
  * deadline tests advance a fake ticker instead of sleeping.
  */
 @FunctionalInterface

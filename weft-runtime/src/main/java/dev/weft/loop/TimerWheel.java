@@ -3,6 +3,7 @@ package dev.weft.loop;
 import dev.weft.internal.Log;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A hashed timer wheel (Varghese and Lauck's scheme 6, as in Netty's HashedWheelTimer and
@@ -42,11 +43,18 @@ final class TimerWheel {
     private final Timer[] heads;
     private final long[] occupied;      // bit per slot: its list is non-empty
     private final BooleanSupplier owner;
+    private final Consumer<Throwable> onFailure;
     private long tick;
     private int size;
     private boolean expiring;
 
     TimerWheel(Ticker ticker, Duration tick, int slots, BooleanSupplier owner) {
+        this(ticker, tick, slots, owner, e -> LOG.warn("timer task threw", e));
+    }
+
+    /** {@code onFailure} gets whatever a timer task throws; the wheel goes on with the next one. */
+    TimerWheel(Ticker ticker, Duration tick, int slots, BooleanSupplier owner, Consumer<Throwable> onFailure) {
+        this.onFailure = onFailure;
         if (Integer.bitCount(slots) != 1 || slots < 2) throw new IllegalArgumentException("slots: " + slots);
         if (tick.isNegative() || tick.isZero()) throw new IllegalArgumentException("tick: " + tick);
         this.ticker = ticker;
@@ -161,10 +169,8 @@ final class TimerWheel {
             fired++;
             try {
                 timer.task.run();
-            } catch (VirtualMachineError e) {
-                throw e;
             } catch (Throwable e) {
-                LOG.warn("timer task threw", e);
+                onFailure.accept(e);
             }
         }
         return fired;

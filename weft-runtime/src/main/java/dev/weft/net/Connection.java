@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP connection, owned by one loop for its whole life (DESIGN rule 1). Loop thread only
+ * One TCP connection, owned by one loop for its whole life (ARCHITECTURE.md rule 1). Loop thread only
  * (asserted), except where marked. Reset, broken pipe and EOF are normal closes, logged at DEBUG.
  *
  * <p>Lifecycle, in numbered steps (the {@code State} enum):
@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       cannot starve the others), hands it to {@link ConnectionHandler#onRead}, and takes it
  *       back unless the handler left bytes in it. EOF calls {@code onInputClosed}.
  *   <li>Writes queue buffers ({@link WriteQueue}); {@link #flush()} sends with one gathering
- *       write. OP_WRITE is watched only while bytes remain; a write-stall timer runs while they
- *       do and is pushed back on every bit of progress. Its expiry aborts with {@link WriteStalled}.
+ *       write. OP_WRITE is watched only while bytes remain. While they do, one timer judges the
+ *       peer in windows of the write-stall timeout: no byte taken for that long, or fewer than
+ *       {@code minWriteRate} bytes per second over a window, aborts with {@link WriteStalled}.
+ *       The timer is armed when output starts waiting and fires about once per window, so a busy
+ *       connection does not re-arm it on every write.
  *   <li>FLUSHING: {@link #close()} was called; no more reads are delivered; queued bytes drain.
  *   <li>LINGERING: everything was sent, so we send FIN (shutdownOutput) and read and discard
  *       until the peer's FIN, for at most min(write-stall timeout, 5 s) (nginx's
@@ -40,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link #abort()} jumps here from any state with SO_LINGER 0, which sends RST.
  * </ol>
  *
- * <p>Idle cost (DESIGN rule 3): this object, its {@code Io} relay, the JDK's channel and key;
+ * <p>Idle cost (ARCHITECTURE.md rule 3): this object, its {@code Io} relay, the JDK's channel and key;
  * no byte buffers. A connection that has written once also keeps a tiny {@link WriteQueue}
  * (two 4-entry arrays); the stall timer and the sink are made on first use and kept.
  */
@@ -73,6 +76,7 @@ public final class Connection {
     private WriteQueue writes;                  // made on first write
     private ByteSink sink;                      // made on first use
     private Timer timer;                        // write stall, then linger; made on first use
+    private final DataRate taken;               // how the peer takes our output while some waits
     private Throwable failure;
 
     private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
@@ -82,6 +86,7 @@ public final class Connection {
         this.channel = channel;
         this.options = options;
         this.handler = handler;
+        this.taken = new DataRate(options.writeStallTimeout(), options.minWriteRate());
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
@@ -132,6 +137,26 @@ public final class Connection {
     }
 
     /**
+     * Queues a span of a file, sent with transferTo (sendfile) after what is queued before it and
+     * before what is queued after. Nothing is sent before {@link #flush()}. If the connection is
+     * closing, or when it ends before the region is sent, the region's channel is released.
+     */
+    public void write(FileRegion region) {
+        assertInLoop();
+        if (state != State.OPEN) {
+            region.release();
+            return;
+        }
+        try {
+            queue().add(region, loop.buffers());
+        } catch (IOException e) {
+            closeOnIoFailure(e);                 // what was announced cannot be sent: end it here
+            return;
+        }
+        checkHighWater();
+    }
+
+    /**
      * A {@link ByteSink} over this connection's queue: {@code write(byte[],..)} copies into pooled
      * buffers (returned to the pool once sent), {@code write(ByteBuffer)} queues by reference.
      */
@@ -159,12 +184,19 @@ public final class Connection {
         afterWrite(n);
     }
 
+    /** Any thread: the high-water mark this connection's output is held to. */
+    public int highWaterMark() { return options.highWaterMark(); }
+
     public long pendingBytes() {
         assertInLoop();
         return writes == null ? 0 : writes.pending();
     }
 
-    /** Below the high-water mark; once above it, false until pending output falls to the low one. */
+    /**
+     * Below the high-water mark; once above it, false until pending output falls to the low one.
+     * The marks bound the memory the output holds: unsent bytes, plus the unused room of pooled
+     * buffers in the queue (so many small replies cannot each pin a whole buffer unnoticed).
+     */
     public boolean isWritable() {
         assertInLoop();
         return !unwritable;
@@ -217,6 +249,15 @@ public final class Connection {
     public void abort() {
         assertInLoop();
         reset(null);
+    }
+
+    /**
+     * Whether a deadline of the connection's own is armed: the write-stall window while output is
+     * pending, or the linger after the FIN. Loop thread.
+     */
+    public boolean hasDeadlineArmed() {
+        assertInLoop();
+        return timer != null && timer.isPending();
     }
 
     /** Any thread: false once closing began or the connection ended. */
@@ -285,6 +326,7 @@ public final class Connection {
                 if (!buffer.hasRemaining()) {
                     throw new IllegalStateException("handler left a full read buffer without suspending reads");
                 }
+                int room = buffer.remaining();
                 int n = channel.read(buffer);
                 if (n < 0) return true;
                 if (n == 0) return false;
@@ -293,6 +335,10 @@ public final class Connection {
                 deliver(buffer);
                 buffer.compact();                 // what the handler left moves to the front
                 if (state != State.OPEN || readSuspended) return false;
+                // A read that did not fill the room has emptied the socket, almost always: another
+                // read would only return EAGAIN, a system call per request for nothing. If bytes
+                // did arrive meanwhile, the selector (level-triggered) reports the socket again.
+                if (n < room) return false;
             }
             return false;
         } finally {
@@ -349,7 +395,11 @@ public final class Connection {
     }
 
     private void checkHighWater() {
-        if (!unwritable && writes.pending() >= options.highWaterMark()) unwritable = true;
+        if (!unwritable && footprint() >= options.highWaterMark()) unwritable = true;
+    }
+
+    private long footprint() {
+        return writes == null ? 0 : writes.footprint(loop.buffers().bufferSize(), options.highWaterMark());
     }
 
     private void afterWrite(long written) {
@@ -359,14 +409,43 @@ public final class Connection {
                 shutdownOutput();
                 return;
             }
-        } else if (written > 0 || !timer().isPending()) {
-            timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            watchProgress(written);
         }
         updateInterest();
-        if (unwritable && state == State.OPEN && writes.pending() <= options.lowWaterMark()) {
+        if (unwritable && state == State.OPEN && footprint() <= options.lowWaterMark()) {
             unwritable = false;
             handler.onWritable(this);
         }
+    }
+
+    /** Output is waiting: count what the peer took, and start judging it if we were not already. */
+    private void watchProgress(long written) {
+        long now = loop.nanoTime();
+        if (timer().isPending()) {
+            taken.progressed(written, now);
+            return;
+        }
+        taken.start(now);
+        timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The write timer fired with output pending: stalled, too slow, or on to the next window. */
+    private void judgeProgress() {
+        long now = loop.nanoTime();
+        switch (taken.judge(now)) {
+            case SILENT -> stalled("no write progress for " + options.writeStallTimeout() + " with " + pendingBytes()
+                    + " bytes pending", false);
+            case TOO_SLOW -> stalled("the peer took " + taken.bytesInWindow() + " bytes in " + options.writeStallTimeout()
+                    + ", below the minimum of " + options.minWriteRate() + " bytes/s", true);
+            case ON_TIME -> timer().schedule(Math.max(taken.nextCheck() - now, 0), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void stalled(String why, boolean belowMinimumRate) {
+        var stalled = new WriteStalled(why, belowMinimumRate);
+        LOG.debug(() -> this + " aborted: " + why);
+        reset(stalled);
     }
 
     private void updateInterest() {
@@ -421,11 +500,7 @@ public final class Connection {
     private void onTimer() {
         switch (state) {
             case OPEN, FLUSHING -> {
-                if (pendingBytes() == 0) return;
-                var stalled = new WriteStalled("no write progress for " + options.writeStallTimeout()
-                        + " with " + pendingBytes() + " bytes pending");
-                LOG.debug(() -> this + " aborted: " + stalled.getMessage());
-                reset(stalled);
+                if (pendingBytes() > 0) judgeProgress();
             }
             case LINGERING -> finish(null);
             case CLOSED -> { }
@@ -438,14 +513,20 @@ public final class Connection {
     }
 
     private void closeOnIoFailure(IOException e) {
-        // Reset, broken pipe, timeouts: what the peer or the network did, never an ERROR (DESIGN rule 6).
+        // Reset, broken pipe, timeouts: what the peer or the network did, never an ERROR (ARCHITECTURE.md rule 6).
         LOG.debug(() -> this + " closed: " + e);
         finish(e);
     }
 
+    /**
+     * Whatever its handler threw ends this connection and only this one (the loop goes on). An
+     * Error such as OutOfMemoryError too: the work that hit it is dropped with the connection, and
+     * the loop counts it; no stack trace then, since building one may need what ran out.
+     */
     private void handlerFailed(Throwable e) {
-        if (e instanceof VirtualMachineError fatal) throw fatal;
-        LOG.warn(this + " aborted: its handler threw", e);
+        loop.counters().errorContained(e);
+        if (e instanceof VirtualMachineError) LOG.error(this + " aborted: " + e);
+        else LOG.warn(this + " aborted: its handler threw", e);
         reset(e);
     }
 
@@ -476,7 +557,8 @@ public final class Connection {
         loop.counters().connectionClosed();
         try {
             handler.onClose(this);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            loop.counters().errorContained(e);
             LOG.warn(this + ": onClose threw", e);
         }
     }

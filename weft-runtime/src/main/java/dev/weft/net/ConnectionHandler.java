@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Protocol logic on one {@link Connection}. Every callback runs on the connection's loop thread
- * and must not block (DESIGN rule 2). A callback that throws aborts the connection (RST), with
+ * and must not block (ARCHITECTURE.md rule 2). A callback that throws aborts the connection (RST), with
  * the exception as its {@link Connection#failure()}, logged at WARNING: it is a bug in the handler.
  *
  * <p>The read idiom:

@@ -7,6 +7,7 @@ import dev.weft.loop.Timer;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -88,18 +89,21 @@ public final class Listener implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlers, "handlers");
+        if (address.isUnresolved()) throw new BindException("cannot listen on " + address.getHostString() + ":"
+                + address.getPort() + ": the host name does not resolve");
         var channels = new ArrayList<ServerSocketChannel>();
         try {
             var first = ServerSocketChannel.open();
             channels.add(first);
             boolean reusePort = tryReusePort && first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-            configure(first, reusePort).bind(address, backlog);
+            if (reusePort && address.getPort() != 0) probeFree(address);
+            bindOrExplain(configure(first, reusePort), address, backlog);
             var bound = (InetSocketAddress) first.getLocalAddress();
             int sockets = reusePort ? group.loops().size() : 1;
             for (int i = 1; i < sockets; i++) {
                 var next = ServerSocketChannel.open();
                 channels.add(next);
-                configure(next, true).bind(bound, backlog);
+                bindOrExplain(configure(next, true), bound, backlog);
             }
             var listener = new Listener(group, options, handlers, accept, reusePort, bound);
             for (int i = 0; i < channels.size(); i++) {
@@ -110,6 +114,39 @@ public final class Listener implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             for (var channel : channels) closeQuietly(channel);
             throw e;
+        }
+    }
+
+    /**
+     * With SO_REUSEPORT, a second process of the same user could bind the same port too and the
+     * kernel would quietly split the connections between the two. So first bind a socket without
+     * it: that fails if anyone is bound there, whatever options they used. The probe is closed at
+     * once; another process could take the port between the probe and our bind, a window of
+     * microseconds that only a race at start-up could hit.
+     */
+    private static void probeFree(InetSocketAddress address) throws IOException {
+        try (var probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);   // TIME_WAIT leftovers do not count
+            bindOrExplain(probe, address, 1);
+        }
+    }
+
+    /** Binds, turning the JDK's terse errors into one line that names the address and the cause. */
+    private static void bindOrExplain(ServerSocketChannel channel, InetSocketAddress address, int backlog) throws IOException {
+        try {
+            channel.bind(address, backlog);
+        } catch (java.net.BindException e) {
+            String where = address.getHostString() + ":" + address.getPort();
+            String message = String.valueOf(e.getMessage());
+            String why = message.contains("in use") ? "the address is already in use (another process listens there)"
+                    : message.contains("assign") ? "no interface of this machine has that address"
+                    : message.contains("ermission") || message.contains("denied") ? "permission denied (ports below 1024 need privileges)"
+                    : message;
+            var explained = new BindException("cannot listen on " + where + ": " + why);
+            explained.initCause(e);
+            throw explained;
+        } catch (java.nio.channels.UnsupportedAddressTypeException e) {
+            throw new BindException("cannot listen on " + address + ": unsupported address type");
         }
     }
 
@@ -212,6 +249,7 @@ public final class Listener implements AutoCloseable {
         private Registration registration;
         private Timer backoff;
         private long backoffNanos;
+        private boolean starved;           // accepts failed for want of descriptors since the backlog was last drained
         private int nextLoop;              // round-robin cursor, used without SO_REUSEPORT
 
         Acceptor(EventLoop loop, ServerSocketChannel channel) {
@@ -226,6 +264,19 @@ public final class Listener implements AutoCloseable {
 
         @Override
         public void onReady(int readyOps) {
+            try {
+                acceptAll();
+            } catch (RuntimeException | Error e) {
+                // Never let it reach the poller, which would close the listening socket. What
+                // failed here (a class that could not load for want of descriptors, memory) is
+                // most likely passing: back off as for EMFILE and try again.
+                loop.counters().errorContained(e);
+                LOG.warn(Listener.this + ": accepting failed; pausing accepts: " + e);
+                pause();
+            }
+        }
+
+        private void acceptAll() {
             for (;;) {
                 SocketChannel accepted;
                 try {
@@ -236,6 +287,13 @@ public final class Listener implements AutoCloseable {
                 }
                 if (accepted == null) {
                     backoffNanos = 0;
+                    // The spell ends when the backlog is drained, not at the first accept that
+                    // works: while a flood is released, accepts run out again at once, and each
+                    // of those is the same spell, not a new warning.
+                    if (starved) {
+                        starved = false;
+                        LOG.info(Listener.this + " accepting again: the backlog is drained");
+                    }
                     return;
                 }
                 handOff(accepted);
@@ -266,8 +324,20 @@ public final class Listener implements AutoCloseable {
             }
             backoffNanos = backoffNanos == 0 ? MIN_BACKOFF_NANOS : Math.min(2 * backoffNanos, MAX_BACKOFF_NANOS);
             loop.counters().acceptBackedOff();
-            LOG.warn(Listener.this + " out of file descriptors; not accepting for "
-                    + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms: " + e.getMessage());
+            // One WARNING per spell of exhaustion, not one per back-off: a flood lasts minutes.
+            if (!starved) {
+                starved = true;
+                LOG.warn(Listener.this + " out of file descriptors (" + e.getMessage()
+                        + "); pausing accepts, serving the connections already open");
+            } else {
+                LOG.debug(() -> Listener.this + " still out of file descriptors; next try in "
+                        + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms");
+            }
+            pause();
+        }
+
+        private void pause() {
+            if (backoffNanos == 0) backoffNanos = MIN_BACKOFF_NANOS;
             registration.interestOps(0);
             if (backoff == null) backoff = loop.newTimer(this::resume);
             backoff.schedule(backoffNanos, TimeUnit.NANOSECONDS);
@@ -292,8 +362,11 @@ public final class Listener implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug(() -> "dropped a connection before it opened: " + e);
             closeQuietly(accepted);
-        } catch (RuntimeException e) {
-            LOG.warn("could not open an accepted connection", e);
+        } catch (RuntimeException | Error e) {
+            // An Error too (a class that cannot load while descriptors are out, memory): this
+            // connection is dropped, the acceptor and the loop go on.
+            target.counters().errorContained(e);
+            LOG.warn("could not open an accepted connection: " + e);
             closeQuietly(accepted);
         }
     }

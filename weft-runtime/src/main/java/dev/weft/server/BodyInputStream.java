@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Request#bodyStream()}: the blocking bridge for request bodies. The loop copies each piece
  * into a bounded queue (64 KiB); the reading virtual thread takes from it and parks while it is
  * empty. When the queue is full the reader tells the server to pause ({@code onBytes} returns
- * false), so the socket is not read (DESIGN rule 4); once the reader has taken half, it resumes.
+ * false), so the socket is not read (ARCHITECTURE.md rule 4); once the reader has taken half, it resumes.
  *
  * <p>Reading starts (and a {@code 100 Continue} goes out) on the first read, not before.
  * A lock and a condition, not {@code synchronized}, so a parked virtual thread frees its carrier.
@@ -30,6 +30,7 @@ final class BodyInputStream extends InputStream implements BodyReader {
     private byte[] current;
     private int offset;
     private int buffered;
+    private long reserved;               // of the bytes buffered, those reserved against the server's budget
     private boolean started, ended, paused, closed;
     private Throwable failure;
 
@@ -43,17 +44,28 @@ final class BodyInputStream extends InputStream implements BodyReader {
     @Override public boolean onBytes(ByteBuffer piece) {
         byte[] copy = new byte[piece.remaining()];
         piece.get(copy);
+        boolean withinBudget = !(exchange instanceof HttpExchange ex) || ex.reserveBody(copy.length);
         lock.lock();
         try {
-            if (closed) return true;                        // discard: the reader gave up
+            if (closed) {                                   // discard: the reader gave up
+                if (withinBudget) release(copy.length);
+                return true;
+            }
             pieces.add(copy);
             buffered += copy.length;
+            if (withinBudget) reserved += copy.length;
             arrived.signalAll();
-            paused = buffered >= CAPACITY;
+            // Past the server's memory budget the piece is kept (it was already read) but reading
+            // pauses until the reader has taken what is queued.
+            paused = buffered >= CAPACITY || !withinBudget;
             return !paused;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void release(long n) {
+        if (n > 0 && exchange instanceof HttpExchange ex) ex.releaseBody(n);
     }
 
     @Override public void onEnd(Headers trailers) { finish(null); }
@@ -85,6 +97,7 @@ final class BodyInputStream extends InputStream implements BodyReader {
         if (len == 0) return 0;
         boolean resume;
         int n;
+        long toRelease = 0;
         lock.lock();
         try {
             start();
@@ -96,6 +109,9 @@ final class BodyInputStream extends InputStream implements BodyReader {
             System.arraycopy(current, offset, into, off, n);
             offset += n;
             buffered -= n;
+            long taken = Math.min(n, reserved);
+            reserved -= taken;
+            toRelease = taken;
             if (offset == current.length) {
                 current = null;
                 offset = 0;
@@ -108,6 +124,7 @@ final class BodyInputStream extends InputStream implements BodyReader {
         } finally {
             lock.unlock();
         }
+        release(toRelease);
         if (resume) exchange.resumeBody();
         return n;
     }
@@ -122,15 +139,19 @@ final class BodyInputStream extends InputStream implements BodyReader {
     }
 
     @Override public void close() {
+        long held;
         lock.lock();
         try {
             closed = true;
             pieces.clear();
             current = null;
             buffered = 0;
+            held = reserved;
+            reserved = 0;
         } finally {
             lock.unlock();
         }
+        release(held);
         if (paused) exchange.resumeBody();             // let the rest drain past us
     }
 

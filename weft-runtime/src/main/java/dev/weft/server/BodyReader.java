@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
 public interface BodyReader {
     /**
      * A piece of the body. {@code piece} is a read-only view into the receive buffer, valid only
-     * until this method returns: copy what you keep (STYLE.md rule 11).
+     * until this method returns: copy what you keep (ARCHITECTURE.md convention 11).
      *
      * @return true to receive the next piece as soon as it arrives, false to pause
      */

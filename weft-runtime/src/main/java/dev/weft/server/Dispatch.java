@@ -7,8 +7,8 @@ import java.io.OutputStream;
 import java.util.Map;
 
 /**
- * Routes an exchange and runs its handler where its kind says (STYLE.md rule 10): an async one on
- * the loop, now; a blocking one on a virtual thread of its own, never on the loop (DESIGN rule 2).
+ * Routes an exchange and runs its handler where its kind says (ARCHITECTURE.md convention 10): an async one on
+ * the loop, now; a blocking one on a virtual thread of its own, never on the loop (ARCHITECTURE.md rule 2).
  */
 final class Dispatch {
     private static final Response NOT_FOUND = Response.text(Status.NOT_FOUND, "Not Found\n");

@@ -5,7 +5,7 @@ import dev.weft.protocol.http.Status;
 
 /**
  * One request and the right to answer it: the reply handle an {@link Handler.Async} handler
- * keeps while it waits, and may hand to any thread (STYLE.md rule 10).
+ * keeps while it waits, and may hand to any thread (ARCHITECTURE.md convention 10).
  *
  * <h2>Lifecycle</h2>
  * <ol>
@@ -72,4 +72,19 @@ public interface Exchange {
 
     /** Resumes a body that the reader paused by returning false from {@link BodyReader#onBytes}. */
     void resumeBody();
+
+    /**
+     * Answers with the interim {@code status} (101 Switching Protocols, RFC 9110 §15.2.2) and
+     * {@code headers}, then hands the connection to {@code next}, which speaks the new protocol
+     * from the next byte on. Counts as the reply. The request must have asked to upgrade (its
+     * Upgrade and Connection fields) and have no body; requests pipelined behind it are refused.
+     */
+    void switchProtocols(Status status, Headers headers, UpgradedConnection next);
+
+    /**
+     * Hands the connection to {@code next} without writing anything: for a protocol whose
+     * handshake continues after the request head (hixie-76 WebSocket reads 8 more bytes, then
+     * answers itself). Counts as the reply.
+     */
+    void handOver(UpgradedConnection next);
 }

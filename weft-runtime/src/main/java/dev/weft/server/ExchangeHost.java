@@ -42,7 +42,7 @@ interface ExchangeHost {
     /** Ends the exchange's response abnormally: the connection closes without completing it. */
     void abortBody(HttpExchange exchange);
 
-    /** Whether the connection is below its high-water mark (DESIGN rule 4). */
+    /** Whether the connection is below its high-water mark (ARCHITECTURE.md rule 4). */
     boolean isWritable();
 
     /** Bytes queued on the connection and not yet taken by the socket. */
@@ -51,6 +51,19 @@ interface ExchangeHost {
     /** The high-water mark, which also bounds bytes in transit from other threads. */
     int highWaterMark();
 
-    /** Any thread: a handler or callback threw; answer 500 when still possible, log once, count. */
+    /**
+     * Any thread: a handler or callback threw. A bug is answered 500 when still possible, logged
+     * once at WARNING and counted; a failure the client caused (it left, or broke its body) is
+     * logged at DEBUG and counted as a peer fault.
+     */
     void handlerFailed(HttpExchange exchange, Throwable failure);
+
+    /** Reserves {@code n} bytes of the server's memory budget for a buffered body; false if it is spent. */
+    boolean reserve(long n);
+
+    /** Any thread: gives back bytes {@link #reserve} took. */
+    void release(long n);
+
+    /** The memory budget is spent: answer 503 if no reply was given, and read no more requests here. */
+    void turnAway(HttpExchange exchange);
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * overtake a write still in the inbox.
  */
 final class ExchangeStream implements ResponseStream {
+    static final int OVERRUN_FACTOR = 4;
 
     private final HttpExchange exchange;
     private final ExchangeHost host;
@@ -64,6 +65,8 @@ final class ExchangeStream implements ResponseStream {
     @Override public CompletionStage<Void> write(ByteBuffer piece) {
         if (closing) throw new UsageViolation("write after close()");
         if (!open) return CompletableFuture.failedFuture(gone());
+        long queued = inTransit.get() + pendingOnConnection;
+        if (queued >= OVERRUN_FACTOR * host.highWaterMark()) return overrun(queued);
         int n = piece.remaining();
         inTransit.addAndGet(n);
         var done = new CompletableFuture<Void>();
@@ -109,6 +112,19 @@ final class ExchangeStream implements ResponseStream {
     }
 
     @Override public OutputStream outputStream() { return new StreamOutputStream(this); }
+
+    /**
+     * A producer that heeds readiness holds at most about twice the high-water mark (see the
+     * theory above); one that writes past {@value #OVERRUN_FACTOR} times it ignores every signal
+     * and would grow memory without bound, so its response is aborted and the write fails.
+     */
+    private CompletionStage<Void> overrun(long queued) {
+        var bug = new UsageViolation("a response stream was written with " + queued + " bytes already queued: "
+                + "the producer ignored isReady(), onReady() and the write stages");
+        host.handlerFailed(exchange, bug);
+        abort();
+        return CompletableFuture.failedFuture(bug);
+    }
 
     private void run(Runnable task) {
         if (host.inLoop() && queued.get() == 0) {

@@ -1,7 +1,7 @@
 package dev.weft.server;
 
 /**
- * What a route runs (STYLE.md rule 10). The kind is a type, so the server knows without asking
+ * What a route runs (ARCHITECTURE.md convention 10). The kind is a type, so the server knows without asking
  * where a handler may run:
  * <ul>
  *   <li>{@link Async} runs on the connection's event loop and must never block. It answers

@@ -11,10 +11,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's {@link Exchange}. Called from any thread; its state belongs to the connection's
- * loop (DESIGN rule 1) and other threads reach it only through {@link ExchangeHost#execute}.
+ * loop (ARCHITECTURE.md rule 1) and other threads reach it only through {@link ExchangeHost#execute}.
  *
  * <h2>Theory of operation</h2>
  * Two things happen to an exchange, each in one place:
@@ -37,6 +38,8 @@ final class HttpExchange implements Exchange {
         enum Flat implements Reply { AWAITING, SENT, CANCELLED }
         record Ready(Response response) implements Reply {}
         record Streaming(ExchangeStream stream) implements Reply {}
+        /** Switch the connection to {@code next} after writing the interim head, if {@code status} is not null. */
+        record Switching(Status status, Headers headers, UpgradedConnection next) implements Reply {}
     }
 
     /** The request body, loop-only. */
@@ -65,6 +68,10 @@ final class HttpExchange implements Exchange {
     private volatile RequestContext context;
     private volatile Thread handlerThread;  // the thread running a handler or callback of ours now
     private volatile Thread worker;         // a blocking handler's virtual thread, to interrupt on cancel
+    /** Bytes of this request's body held against the server's memory budget; -1 once the exchange ended. */
+    private final AtomicLong bodyHeld = new AtomicLong();
+    /** Why the body will not complete (the client's doing), once it failed; read by any thread. */
+    private volatile Throwable bodyFailure;
 
     // loop-only
     private Reply reply = Reply.Flat.AWAITING;
@@ -101,9 +108,15 @@ final class HttpExchange implements Exchange {
     @Override public void reply(Response response) {
         capture();
         answerOnce();
-        if (!claim(APP)) return;
+        if (!claim(APP)) {
+            response.release();                               // too late: an open file is closed now
+            return;
+        }
         host.execute(() -> {
-            if (reply != Reply.Flat.AWAITING) return;         // cancelled while the task was queued
+            if (reply != Reply.Flat.AWAITING) {               // cancelled while the task was queued
+                response.release();
+                return;
+            }
             reply = new Reply.Ready(response);
             host.replyReady(this);
         });
@@ -123,6 +136,26 @@ final class HttpExchange implements Exchange {
             host.replyReady(this);
         });
         return stream;
+    }
+
+    @Override public void switchProtocols(Status status, Headers headers, UpgradedConnection next) {
+        if (!status.isInformational()) throw new UsageViolation("switchProtocols needs a 1xx status, not " + status);
+        switchTo(new Reply.Switching(status, headers, java.util.Objects.requireNonNull(next)));
+    }
+
+    @Override public void handOver(UpgradedConnection next) {
+        switchTo(new Reply.Switching(null, Headers.empty(), java.util.Objects.requireNonNull(next)));
+    }
+
+    private void switchTo(Reply.Switching switching) {
+        capture();
+        answerOnce();
+        if (!claim(APP)) return;
+        host.execute(() -> {
+            if (reply != Reply.Flat.AWAITING) return;
+            reply = switching;
+            host.replyReady(this);
+        });
     }
 
     @Override public void readBody(BodyReader reader) {
@@ -198,6 +231,7 @@ final class HttpExchange implements Exchange {
     void deliverFailure(Throwable cause) {
         BodyState was = body;
         body = BodyState.FAILED;
+        if (bodyFailure == null) bodyFailure = cause;
         if (reader != null && (was == BodyState.WANTED || was == BodyState.PAUSED)) runGuarded(() -> reader.onFailure(cause));
     }
 
@@ -220,7 +254,36 @@ final class HttpExchange implements Exchange {
     void sent() {
         reply = Reply.Flat.SENT;
         cancelActions = List.of();
+        releaseAllBody();
     }
+
+    // ---- the memory budget, for readers that buffer the body (loop, except releaseBody) ----
+
+    /**
+     * Reserves {@code n} bytes of the server's memory budget for this request's buffered body.
+     * False, with nothing reserved, when the budget is spent: the reader should then call
+     * {@link #turnAway()} (or pause, if it will drain what it holds). Once the exchange ended,
+     * bytes are no longer accounted and this always succeeds.
+     */
+    boolean reserveBody(long n) {
+        if (bodyHeld.get() < 0) return true;
+        if (!host.reserve(n)) return false;
+        if (bodyHeld.getAndUpdate(held -> held < 0 ? held : held + n) < 0) host.release(n);
+        return true;
+    }
+
+    /** Any thread: gives back {@code n} bytes of {@link #reserveBody}. */
+    void releaseBody(long n) {
+        if (bodyHeld.getAndUpdate(held -> held < 0 ? held : held - n) >= 0) host.release(n);
+    }
+
+    private void releaseAllBody() {
+        long held = bodyHeld.getAndSet(-1);
+        if (held > 0) host.release(held);
+    }
+
+    /** The budget is spent: the server answers 503 (unless a reply was given) and reads no more here. */
+    void turnAway() { host.turnAway(this); }
 
     /** The client left, or the response was aborted, before it was complete. */
     void cancel(Throwable cause) { cancel(cause, null); }
@@ -232,8 +295,10 @@ final class HttpExchange implements Exchange {
     void cancel(Throwable cause, Response replacement) {
         open = false;
         claim(SERVER);
+        releaseAllBody();
         Reply was = reply;
         if (was == Reply.Flat.SENT || was == Reply.Flat.CANCELLED) return;
+        if (was instanceof Reply.Ready(Response unsent)) unsent.release();
         reply = replacement == null ? Reply.Flat.CANCELLED : new Reply.Ready(replacement);
         if (body == BodyState.WANTED || body == BodyState.PAUSED || body == BodyState.UNREAD) deliverFailure(cause);
         if (was instanceof Reply.Streaming(ExchangeStream s)) s.cancelled();
@@ -259,6 +324,24 @@ final class HttpExchange implements Exchange {
         } finally {
             handlerThread = outer;
         }
+    }
+
+    /**
+     * Whether {@code failure}, thrown by a handler or callback, is the client's doing rather than
+     * a bug: it is, or was caused by, the failure of this request's body (a broken chunk, a
+     * mid-body close, a body deadline) or a protocol violation; or the exchange was cancelled
+     * (the client left, a deadline passed) and what failed was I/O or a wait on it. Anything else
+     * after a cancel, a NullPointerException say, is still the handler's bug.
+     */
+    boolean isPeerFault(Throwable failure) {
+        Throwable known = bodyFailure;
+        boolean cancelled = !open;
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t == known || t instanceof dev.weft.protocol.http.PeerViolation) return true;
+            if (cancelled && (t instanceof IOException || t instanceof InterruptedException)) return true;
+        }
+        return false;
     }
 
     /** A blocking handler runs on {@code thread}; it is interrupted if the exchange is cancelled. */

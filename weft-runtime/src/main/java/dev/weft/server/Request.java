@@ -39,6 +39,7 @@ public final class Request {
     private final InetSocketAddress remoteAddress;
     private final RequestScope scope;
     private Map<String, String> pathParams = Map.of();
+    private boolean upgrade;
     private volatile Map<String, Object> attributes;
     private volatile ByteBuffer body;
     private Exchange exchange;
@@ -57,6 +58,11 @@ public final class Request {
     }
 
     public Method method() { return method; }
+
+    /** Whether the request asked to switch protocols: an Upgrade field listed in Connection (RFC 9110 §7.8). */
+    public boolean isUpgrade() { return upgrade; }
+
+    void markUpgrade() { upgrade = true; }
 
     /** The request-target as received (RFC 9112 §3.2), e.g. {@code /users/7?full=1}. */
     public RequestTarget target() { return target; }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A request's context, captured on one thread and bound again on another (DESIGN "Threads and
- * replies"): {@link #CURRENT}, the request itself, plus each scoped value the server was told to
+ * A request's context, captured on one thread and bound again on another, so that a reply given
+ * later, from any thread, runs as if the request were still being handled: {@link #CURRENT}, the request itself, plus each scoped value the server was told to
  * carry ({@code Server.Builder.carry}) that was bound at capture time.
  *
  * <p>The server does this for you around every callback of an {@link Exchange}. Do it yourself to

@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import dev.weft.loop.Timer;
 import dev.weft.net.Connection;
+import dev.weft.net.FileRegion;
 import dev.weft.protocol.http.ByteSink;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Method;
@@ -13,6 +14,7 @@ import dev.weft.protocol.http1.BodyFraming;
 import dev.weft.protocol.http1.Http1Writer;
 import dev.weft.protocol.http1.RequestInfo;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,6 +43,9 @@ import java.util.concurrent.TimeUnit;
 final class ResponseQueue implements ExchangeHost {
     /** A body left unread this small (Content-Length) is read and dropped, to keep the connection; else close. */
     static final long DRAIN_LIMIT = 64 << 10;
+    /** The answer when the memory budget is spent (RFC 9110 §15.6.4; Retry-After, §10.2.3). */
+    static final Response BUSY = Response.text(Status.SERVICE_UNAVAILABLE, "server busy; retry later\n")
+            .withHeader("retry-after", "1");
 
     private final Http1Connection reader;
     private final Connection connection;
@@ -50,6 +55,11 @@ final class ResponseQueue implements ExchangeHost {
     private final ByteSink out;
     private final Timer replyTimer;
     private HttpExchange replyWatched;
+    private long pieces;                       // body pieces written by streams, ever
+    private long piecesSeen;                   // pieces when the reply timer was armed for a stream
+    private boolean watchingStream;
+    private int streamStatus;                  // the stream's status, for the access log
+    private long streamBytes;                  // its body bytes so far            // the reply timer watches replyWatched's stream, not its start
     private HttpExchange streaming;            // the first exchange, while its stream is being written
     private BodyEncoder encoder;               // its body's encoder
     private BodyFraming streamFraming;
@@ -91,15 +101,34 @@ final class ResponseQueue implements ExchangeHost {
     @Override public boolean inLoop() { return connection.loop().inLoop(); }
 
     @Override public void handlerFailed(HttpExchange ex, Throwable failure) {
-        loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
-        Server.LOG.warn("handler failed for " + ex.req(), failure);
+        if (ex.isPeerFault(failure)) {
+            // The client left, broke its body, or let a deadline pass, and the handler's read or
+            // write failed for it: expected input, one line at DEBUG (it is counted).
+            loop.stats.increment(ServerStats.Count.PEER_FAULTS);
+            Server.LOG.debug(() -> "handler for " + ex.req() + " ended by the client: " + failure);
+        } else {
+            loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            Server.LOG.warn("handler failed for " + ex.req(), failure);
+        }
         execute(() -> {
             if (ex.serverReply(Response.text(Status.INTERNAL_SERVER_ERROR, "Internal Server Error\n"))) return;
             if (ex == streaming) abortBody(ex);
         });
     }
 
+    @Override public void release(long n) { loop.release(n); }
+
     // ---- ExchangeHost: loop ----
+
+    @Override public boolean reserve(long n) { return loop.reserve(n); }
+
+    @Override public void turnAway(HttpExchange ex) {
+        loop.stats.increment(ServerStats.Count.TURNED_AWAY);
+        Server.LOG.debug(() -> "memory budget spent; turning away " + ex.req());
+        reader.stopReading();
+        ex.deliverFailure(new IOException("the server's memory budget is spent"));
+        ex.serverReply(BUSY);
+    }
 
     @Override public void replyReady(HttpExchange ex) { writeReady(); }
 
@@ -112,7 +141,9 @@ final class ResponseQueue implements ExchangeHost {
 
     @Override public void writeBody(HttpExchange ex, ByteBuffer piece) {
         assert ex == streaming : "a body piece for an exchange that is not being written";
+        pieces++;
         if (streamFraming instanceof BodyFraming.Empty) return;     // a reply to HEAD: the head was all
+        streamBytes += piece.remaining();
         try {
             encoder.encode(piece, out);
         } catch (UsageViolation overrun) {                 // more than its own Content-Length
@@ -131,6 +162,7 @@ final class ResponseQueue implements ExchangeHost {
             return;
         }
         boolean close = Http1Writer.willClose(streamFraming, streamInfo, streamHeaders);
+        log(ex.req(), streamStatus, streamBytes, ex.startNanos());
         streaming = null;
         encoder = null;
         completed(ex, close);
@@ -148,11 +180,18 @@ final class ResponseQueue implements ExchangeHost {
 
     // ---- the queue ----
 
-    /** Writes every reply that is ready, in order (theory step 1). */
+    /**
+     * Writes every reply that is ready, in order (theory step 1), while the connection is below
+     * its high-water mark; above it, replies wait here as they are, uncopied, until
+     * {@link #onWritable()}.
+     */
     void writeReady() {
         while (!inFlight.isEmpty() && streaming == null && !closed) {
             HttpExchange ex = inFlight.peekFirst();
-            switch (ex.replyState()) {
+            HttpExchange.Reply reply = ex.replyState();
+            boolean writes = reply instanceof HttpExchange.Reply.Ready || reply instanceof HttpExchange.Reply.Streaming;
+            if (writes && !connection.isWritable()) return;
+            switch (reply) {
                 case HttpExchange.Reply.Flat.AWAITING -> {
                     sendContinueIfDue();
                     return;
@@ -163,6 +202,10 @@ final class ResponseQueue implements ExchangeHost {
                 }
                 case HttpExchange.Reply.Ready(Response r) -> writeWhole(ex, r);
                 case HttpExchange.Reply.Streaming(ExchangeStream s) -> startStream(ex, s);
+                case HttpExchange.Reply.Switching sw -> {
+                    switchProtocols(ex, sw);
+                    return;
+                }
                 case HttpExchange.Reply.Flat.CANCELLED, HttpExchange.Reply.Flat.SENT -> {
                     connection.close();                    // a response cannot be skipped: the rest are lost
                     return;
@@ -182,16 +225,74 @@ final class ResponseQueue implements ExchangeHost {
         } catch (UsageViolation badResponse) {             // the writer wrote nothing: answer 500 instead
             Server.LOG.warn("unsendable response to " + ex.req(), badResponse);
             loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            r.release();
             r = Response.text(Status.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
             framing = loop.writer.writeResponseHead(r.status(), r.headers(), r.contentLength(), info, out);
         }
-        if (!(framing instanceof BodyFraming.Empty)) {
+        if (r.file().isPresent()) {
+            writeFile(r.file().get(), framing);
+        } else if (!(framing instanceof BodyFraming.Empty)) {
             var body = BodyEncoder.of(framing);
             body.encode(r.body(), out);
             body.finish(out);
         }
+        log(ex.req(), r.status().code(), framing instanceof BodyFraming.Empty ? 0 : r.contentLength(), ex.startNanos());
         completed(ex, Http1Writer.willClose(framing, info, r.headers()));
         flushSoon();
+    }
+
+    /**
+     * A file body: its bytes parts through the sink, its spans as file regions, in order. The
+     * framing is Content-Length (the length is known) or nothing at all (HEAD, 304).
+     */
+    private void writeFile(FileContent file, BodyFraming framing) {
+        if (framing instanceof BodyFraming.Empty) {
+            file.release();
+            return;
+        }
+        var parts = file.parts();
+        int lastSpan = -1;
+        for (int i = 0; i < parts.size(); i++) if (parts.get(i) instanceof FileContent.Part.Span) lastSpan = i;
+        if (lastSpan < 0) file.release();
+        for (int i = 0; i < parts.size(); i++) {
+            switch (parts.get(i)) {
+                case FileContent.Part.Bytes(ByteBuffer bytes) -> out.write(bytes.duplicate());
+                case FileContent.Part.Span(long offset, long length) -> {
+                    loop.stats.add(ServerStats.Count.BYTES_WRITTEN, length);
+                    connection.write(new FileRegion(file.channel(), offset, length, i == lastSpan, length <= file.copyBelow()));
+                }
+            }
+        }
+    }
+
+    /**
+     * The first exchange switches the connection to another protocol: its interim head (101) goes
+     * out, the exchange is done, requests pipelined behind it are refused (they were sent as
+     * HTTP/1.1 over a connection that no longer speaks it), and the reading half hands over.
+     * A request with a body unread, or not asking to upgrade, cannot switch: 500, a bug.
+     */
+    private void switchProtocols(HttpExchange ex, HttpExchange.Reply.Switching sw) {
+        if (!ex.req().isUpgrade() || ex.bodyState() == HttpExchange.BodyState.UNREAD
+                || ex.bodyState() == HttpExchange.BodyState.PAUSED) {
+            ex.bodyState(HttpExchange.BodyState.FAILED);
+            loop.stats.increment(ServerStats.Count.HANDLER_EXCEPTIONS);
+            Server.LOG.warn("switchProtocols on a request that did not ask to upgrade, or has a body: " + ex.req(), null);
+            connection.close();
+            return;
+        }
+        if (sw.status() != null) {
+            loop.writer.writeInterim(sw.status(), sw.headers(), out);
+            log(ex.req(), sw.status().code(), 0, ex.startNanos());
+        }
+        inFlight.pollFirst();
+        ex.sent();
+        loop.stats.increment(ServerStats.Count.RESPONSES);
+        for (HttpExchange later : inFlight) later.cancel(new java.io.IOException("the connection switched protocols"));
+        inFlight.clear();
+        closed = true;                               // nothing of HTTP/1.1 is written from now on
+        replyTimer.cancel();
+        connection.flush();
+        reader.switchTo(sw.next());
     }
 
     /** Writes the head of a streamed response and hands the stream the connection; false if the head was unsendable. */
@@ -210,6 +311,8 @@ final class ResponseQueue implements ExchangeHost {
             return false;
         }
         streaming = ex;
+        streamStatus = head.status().code();
+        streamBytes = 0;
         encoder = BodyEncoder.of(framing);
         streamFraming = framing;
         streamInfo = info;
@@ -234,6 +337,21 @@ final class ResponseQueue implements ExchangeHost {
         boolean last = inFlight.size() == 1 && (reader.isReadingStopped() || closeWhenDone);
         boolean keepAlive = ex.keepAlive && bodyDone && !last && !ex.mustClose;
         return new RequestInfo(ex.req().method(), ex.req().version(), keepAlive);
+    }
+
+    /** Tells the access log; {@code request} is null for an answer to a request that could not be parsed. */
+    private void log(Request request, int status, long bytes, long startNanos) {
+        if (core.accessLog() == AccessLog.NONE) return;
+        long nanos = connection.loop().nanoTime() - startNanos;
+        var entry = request == null
+                ? new AccessLog.Entry(connection.remoteAddress(), "-", "-", "-", status, bytes, 0, System.currentTimeMillis())
+                : new AccessLog.Entry(request.remoteAddress(), request.method().toString(), request.target().raw(),
+                        request.version().toString(), status, bytes, nanos, System.currentTimeMillis() - nanos / 1_000_000);
+        try {
+            core.accessLog().completed(entry);
+        } catch (RuntimeException e) {
+            Server.LOG.warn("the access log threw", e);
+        }
     }
 
     /** The first exchange's response is all in the sink. */
@@ -286,6 +404,7 @@ final class ResponseQueue implements ExchangeHost {
                     finalResponse.contentLength(), info, out);
             if (!(f instanceof BodyFraming.Empty)) out.write(finalResponse.body());
             loop.stats.increment(ServerStats.Count.RESPONSES);
+            log(null, finalResponse.status().code(), finalResponse.contentLength(), connection.loop().nanoTime());
         }
         connection.close();
     }
@@ -298,6 +417,9 @@ final class ResponseQueue implements ExchangeHost {
     void onWritable() {
         if (streaming != null && streaming.replyState() instanceof HttpExchange.Reply.Streaming(ExchangeStream s)) {
             s.onWritable();
+        } else {
+            writeReady();
+            flushSoon();
         }
     }
 
@@ -329,27 +451,55 @@ final class ResponseQueue implements ExchangeHost {
 
     // ---- the reply deadline ----
 
-    /** Watches the first exchange that has no reply yet, from its own start (re-armed, never reallocated). */
+    /**
+     * Watches what we wait for from the application (re-armed, never reallocated): the first
+     * exchange that has no reply yet, from its own start; or the stream being written, from one
+     * piece to the next. A stream's pieces are counted, not timed, so a busy stream costs no
+     * clock read per piece: the deadline fires once per period and looks whether any came.
+     */
     void armReplyTimer() {
         HttpExchange first = inFlight.peekFirst();
-        HttpExchange want = first != null && first.replyState() == HttpExchange.Reply.Flat.AWAITING ? first : null;
-        if (want == replyWatched) return;
+        HttpExchange want = streaming != null ? streaming
+                : first != null && first.replyState() == HttpExchange.Reply.Flat.AWAITING ? first : null;
+        if (want == replyWatched && (want == null || (want == streaming) == watchingStream)) return;
         replyWatched = want;
+        watchingStream = want != null && want == streaming;
         if (want == null) {
             replyTimer.cancel();
             return;
         }
-        long due = want.startNanos() + core.timeouts().reply().toNanos() - connection.loop().nanoTime();
+        long period = core.timeouts().reply().toNanos();
+        long due = want == streaming ? period : want.startNanos() + period - connection.loop().nanoTime();
+        piecesSeen = pieces;
         replyTimer.schedule(Math.max(due, 0), TimeUnit.NANOSECONDS);
     }
+
+    /** True when the connection waits on the application with a deadline armed. */
+    boolean awaitsApplication() { return replyTimer.isPending(); }
 
     private void onReplyDeadline() {
         HttpExchange ex = replyWatched;
         replyWatched = null;
+        if (ex != null && ex == streaming) {
+            streamDeadline(ex);
+            return;
+        }
         if (ex == null || ex.replyState() != HttpExchange.Reply.Flat.AWAITING) return;
         loop.stats.deadline(Deadline.REPLY);
         ex.cancel(new java.util.concurrent.TimeoutException("no reply within " + core.timeouts().reply()),
                 Response.text(Status.SERVICE_UNAVAILABLE, "no reply in time\n"));
         writeReady();
+    }
+
+    /** A stream's period ended: another one if it wrote, else it has stalled and is aborted. */
+    private void streamDeadline(HttpExchange ex) {
+        if (pieces != piecesSeen) {
+            armReplyTimer();
+            return;
+        }
+        loop.stats.deadline(Deadline.REPLY);
+        Server.LOG.debug(() -> "aborting " + ex.req() + ": its stream wrote nothing for " + core.timeouts().reply());
+        ex.cancel(new java.util.concurrent.TimeoutException("the stream wrote nothing for " + core.timeouts().reply()));
+        connection.abort();
     }
 }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The body of a response sent in pieces, from any thread (DESIGN rule 4: writes past the
+ * The body of a response sent in pieces, from any thread (ARCHITECTURE.md rule 4: writes past the
  * connection's high-water mark hold the producer back). Three ways to be held back, pick one:
  * <ul>
  *   <li>poll {@link #isReady()} and register {@link #onReady} when it is false;</li>
@@ -17,7 +17,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>write through {@link #outputStream()} from a virtual thread, which parks while the
  *       connection is not writable.</li>
  * </ul>
- * Writes that ignore all three are still accepted, but then memory grows with them.
+ * Writes that ignore all three are accepted only up to a bound: with four times the connection's
+ * high-water mark already queued, a write fails with a {@link dev.weft.protocol.http.UsageViolation}
+ * and the response is aborted, so a runaway producer cannot grow the server's memory.
  *
  * <p>After the client left (see {@link #isOpen()}), writes are dropped and their stages complete
  * exceptionally with an {@link java.io.IOException}; nothing is thrown.

@@ -23,8 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <pre>{@code
  * try (var server = Server.builder()
  *         .port(8080)
- *         .get("/hello/{name}", (Handler.Async) (req, ex) -> ex.reply(Response.ok("hi " + req.pathParam("name"))))
- *         .post("/upload", (Handler.Blocking) req -> Response.ok(req.body().remaining() + " bytes"))
+ *         .get("/hello/{name}", (req, ex) -> ex.reply(Response.ok("hi " + req.pathParam("name"))))   // Async
+ *         .post("/upload", req -> Response.ok(req.bodyStream().readAllBytes().length + " bytes"))    // Blocking
  *         .start()) {
  *     ...
  * }
@@ -66,12 +66,13 @@ public final class Server implements AutoCloseable {
         if (state != State.NEW) throw new IllegalStateException("a server starts once");
         group = settings.group != null ? settings.group : EventLoopGroup.start(LoopConfig.defaults().withLoops(settings.loops));
         var perLoop = new ArrayList<ServerLoop>();
-        for (EventLoop loop : group.loops()) perLoop.add(new ServerLoop(loop));
+        long share = Math.max(1, settings.memoryBudget / group.loops().size());
+        for (EventLoop loop : group.loops()) perLoop.add(new ServerLoop(loop, share));
         loops = List.copyOf(perLoop);
-        ConnectionOptions o = settings.options;
-        var options = new ConnectionOptions(o.highWaterMark(), o.lowWaterMark(), settings.timeouts.writeStall(), o.tcpNoDelay());
+        var options = settings.options.withWriteStallTimeout(settings.timeouts.writeStall())
+                .withMinWriteRate(settings.timeouts.minDataRate());
         var core = new ServerCore(router, settings.limits, settings.timeouts, settings.maxPipelined, options,
-                new RequestScope(settings.carried, settings.limits.maxBodyBytes()), loops);
+                new RequestScope(settings.carried, settings.limits.maxBodyBytes()), loops, settings.accessLog);
         try {
             listener = Listener.bind(group, new InetSocketAddress(settings.host, settings.port), settings.backlog, options,
                     () -> new Http1Connection(core));
@@ -169,6 +170,8 @@ public final class Server implements AutoCloseable {
         private int maxPipelined = 16;
         private int backlog = 1024;
         private ConnectionOptions options = ConnectionOptions.defaults();
+        private long memoryBudget = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+        private AccessLog accessLog = AccessLog.NONE;
         private List<ScopedValue<?>> carried = List.of();
         private Router router = new Router();
 
@@ -209,6 +212,24 @@ public final class Server implements AutoCloseable {
         /** Watermarks and TCP_NODELAY; the write-stall timeout comes from {@link ServerTimeouts#writeStall()}. */
         public Builder connectionOptions(ConnectionOptions options) { this.options = Objects.requireNonNull(options); return this; }
 
+        /**
+         * The most memory the server holds on its own account, in bytes: pooled I/O buffers (unsent
+         * output, unparsed input) and request bodies it buffers, summed over its loops (each loop
+         * keeps its share, the budget divided by the loops). Past it, work is turned away rather
+         * than queued: a new request is answered 503 with {@code Retry-After} and its connection
+         * closes, a body being collected is refused the same way, and a streamed body's reader is
+         * paused. Per connection, the write water marks already bound output; the budget bounds
+         * the sum over many connections. Default: a quarter of the maximum heap, at least 16 MiB.
+         */
+        public Builder memoryBudget(long bytes) {
+            if (bytes < 1) throw new IllegalArgumentException("memoryBudget < 1: " + bytes);
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** Told of every completed response, on the loop (see {@link AccessLog}); none by default. */
+        public Builder accessLog(AccessLog log) { this.accessLog = Objects.requireNonNull(log); return this; }
+
         /** Scoped values captured with the request and bound again for its callbacks (see {@link RequestContext}). */
         public Builder carry(ScopedValue<?>... values) {
             var all = new ArrayList<>(carried);
@@ -217,15 +238,38 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        // Each verb takes a Handler, and also each kind by name, so that a lambda needs no cast: its
+        // arity picks the kind, (req, ex) -> ... for Async and req -> ... for Blocking.
+
         public Builder get(String pattern, Handler handler) { return route(Method.GET, pattern, handler); }
+
+        public Builder get(String pattern, Handler.Async handler) { return route(Method.GET, pattern, handler); }
+
+        public Builder get(String pattern, Handler.Blocking handler) { return route(Method.GET, pattern, handler); }
 
         public Builder post(String pattern, Handler handler) { return route(Method.POST, pattern, handler); }
 
+        public Builder post(String pattern, Handler.Async handler) { return route(Method.POST, pattern, handler); }
+
+        public Builder post(String pattern, Handler.Blocking handler) { return route(Method.POST, pattern, handler); }
+
         public Builder put(String pattern, Handler handler) { return route(Method.PUT, pattern, handler); }
+
+        public Builder put(String pattern, Handler.Async handler) { return route(Method.PUT, pattern, handler); }
+
+        public Builder put(String pattern, Handler.Blocking handler) { return route(Method.PUT, pattern, handler); }
 
         public Builder delete(String pattern, Handler handler) { return route(Method.DELETE, pattern, handler); }
 
+        public Builder delete(String pattern, Handler.Async handler) { return route(Method.DELETE, pattern, handler); }
+
+        public Builder delete(String pattern, Handler.Blocking handler) { return route(Method.DELETE, pattern, handler); }
+
         public Builder patch(String pattern, Handler handler) { return route(Method.PATCH, pattern, handler); }
+
+        public Builder patch(String pattern, Handler.Async handler) { return route(Method.PATCH, pattern, handler); }
+
+        public Builder patch(String pattern, Handler.Blocking handler) { return route(Method.PATCH, pattern, handler); }
 
         /**
          * Adds a route (see {@link Router} for patterns: literals, {@code {name}}, a final
@@ -260,6 +304,8 @@ public final class Server implements AutoCloseable {
             b.backlog = backlog;
             b.options = options;
             b.carried = carried;
+            b.memoryBudget = memoryBudget;
+            b.accessLog = accessLog;
             return b;
         }
 

@@ -18,10 +18,13 @@ public record ServerCounters(Counts total, List<Counts> perLoop) {
     /**
      * One loop's counts (or the sum). {@code violations} counts requests answered for each codec
      * violation; {@code deadlines} counts expiries by kind; {@code handlerExceptions} counts
-     * handlers and callbacks that threw. Both maps hold only kinds that happened.
+     * handlers and callbacks that threw (bugs, logged at WARNING); {@code peerFaults} counts
+     * handler failures that the client caused (it left mid-body, sent a broken body; logged at
+     * DEBUG); {@code turnedAway} counts requests answered 503 because the server's memory budget
+     * was spent. Both maps hold only kinds that happened.
      */
     public record Counts(long connectionsOpen, long connectionsAccepted, long requests, long responses,
-                         long bytesRead, long bytesWritten, long handlerExceptions,
+                         long bytesRead, long bytesWritten, long handlerExceptions, long turnedAway, long peerFaults,
                          Map<Violation, Long> violations, Map<Deadline, Long> deadlines) {
         public Counts {
             violations = Map.copyOf(violations);

@@ -10,6 +10,7 @@ import dev.weft.protocol.http1.Role;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one server keeps per event loop: the head writer and its Date cache (neither is
@@ -23,14 +24,45 @@ final class ServerLoop {
     final Http1Writer writer = new Http1Writer(dates);
     /** The parsers of this loop's connections share one staging area, so idle ones hold none. */
     private final Http1Parser.Scratch parserScratch = new Http1Parser.Scratch();
-    /** Parsers at rest, lent to connections while they read (DESIGN rule 3); bounded, the rest dropped. */
+    /** Parsers at rest, lent to connections while they read (ARCHITECTURE.md rule 3); bounded, the rest dropped. */
     private final ArrayDeque<Http1Parser> parsers = new ArrayDeque<>();
     static final int MAX_POOLED_PARSERS = 1024;
     final ServerStats stats = new ServerStats();
     final Set<Http1Connection> connections = new HashSet<>();
     boolean stopping;
+    /** This loop's share of the server's memory budget, in bytes. */
+    private final long budget;
+    /** Bytes of request bodies being collected or queued for a reader; released from any thread. */
+    private final AtomicLong bodies = new AtomicLong();
 
-    ServerLoop(EventLoop loop) { this.loop = loop; }
+    ServerLoop(EventLoop loop, long budget) {
+        this.loop = loop;
+        this.budget = budget;
+    }
+
+    /**
+     * The memory budget (theory in {@link Server.Builder#memoryBudget}): what this loop holds in
+     * pooled I/O buffers (unsent output, unparsed input) plus the request bodies it buffers.
+     * Output queued by reference is the application's memory and is bounded per connection by
+     * the write water marks instead, so a message shared by many subscribers is not counted
+     * once per subscriber.
+     */
+    boolean overBudget() { return held() >= budget; }
+
+    /** Loop thread: reserves {@code n} bytes for a buffered body, or returns false if the budget is spent. */
+    boolean reserve(long n) {
+        if (held() + n > budget) return false;
+        bodies.addAndGet(n);
+        return true;
+    }
+
+    /** Any thread: gives back what {@link #reserve} took. */
+    void release(long n) { bodies.addAndGet(-n); }
+
+    private long held() { return (long) loop.buffers().lent() * loop.buffers().bufferSize() + bodies.get(); }
+
+    /** Bytes held against the budget now (any thread; a little stale off the loop). */
+    long budgetUsed() { return held(); }
 
     /** A parser at rest, from the pool or new. */
     Http1Parser parser(Http1Limits limits) {

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * handler exception), so each slot is an atomic; read by any thread for {@link ServerCounters}.
  */
 final class ServerStats {
-    enum Count { CONNECTIONS_OPEN, CONNECTIONS_ACCEPTED, REQUESTS, RESPONSES, BYTES_READ, BYTES_WRITTEN, HANDLER_EXCEPTIONS }
+    enum Count {
+        CONNECTIONS_OPEN, CONNECTIONS_ACCEPTED, REQUESTS, RESPONSES, BYTES_READ, BYTES_WRITTEN, HANDLER_EXCEPTIONS,
+        TURNED_AWAY, PEER_FAULTS
+    }
 
     private static final int COUNTS = Count.values().length;
     private static final Violation[] VIOLATIONS = Violation.values();
@@ -47,6 +50,6 @@ final class ServerStats {
             long n = s[COUNTS + VIOLATIONS.length + d.ordinal()];
             if (n != 0) deadlines.put(d, n);
         }
-        return new ServerCounters.Counts(s[0], s[1], s[2], s[3], s[4], s[5], s[6], violations, deadlines);
+        return new ServerCounters.Counts(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], violations, deadlines);
     }
 }

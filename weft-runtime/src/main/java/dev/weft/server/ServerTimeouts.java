@@ -4,29 +4,37 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Every wait the server makes on a peer, with its deadline (DESIGN rule 5). Each closes only its
+ * Every wait the server makes on a peer, with its deadline (ARCHITECTURE.md rule 5). Each closes only its
  * own connection, and each is counted by {@link Deadline} kind in {@link ServerCounters}.
  *
  * <table>
  *   <tr><th>deadline</th><th>default</th><th>runs from</th><th>on expiry</th></tr>
  *   <tr><td>requestHead</td><td>30 s</td><td>the first byte of a request head</td>
- *       <td>408 if no response is under way, then close (DESIGN's table; nginx's client_header_timeout is 60 s)</td></tr>
+ *       <td>408 if no response is under way, then close (ARCHITECTURE.md's limits table; nginx's client_header_timeout is 60 s)</td></tr>
  *   <tr><td>requestBody</td><td>30 s</td><td>the last body byte, while the handler wants more</td>
  *       <td>408 if the handler has not replied, then close</td></tr>
+ *   <tr><td>minDataRate</td><td>500 bytes/s</td><td>judged over each window of {@code requestBody}
+ *       while a body is wanted, and of {@code writeStall} while output is pending</td>
+ *       <td>as its window's deadline: a client that trickles a byte now and then never trips an
+ *       idle deadline, yet holds its connection for ever (Apache's mod_reqtimeout {@code MinRate}
+ *       default; Jetty's MinimumDataRate); 0 turns the check off</td></tr>
  *   <tr><td>keepAliveIdle</td><td>60 s</td><td>the end of the last response, with nothing in flight</td>
- *       <td>close (DESIGN's table; Jetty's default idle timeout is 30 s, nginx's keepalive_timeout 75 s)</td></tr>
+ *       <td>close (ARCHITECTURE.md's limits table; Jetty's default idle timeout is 30 s, nginx's keepalive_timeout 75 s)</td></tr>
  *   <tr><td>writeStall</td><td>30 s</td><td>the last write that made progress, while output is pending</td>
  *       <td>close (the connection's own timer)</td></tr>
- *   <tr><td>reply</td><td>5 min</td><td>the request head, until the response starts</td>
- *       <td>503, the exchange's onCancel actions run; long enough for long-polls, which should answer sooner</td></tr>
+ *   <tr><td>reply</td><td>5 min</td><td>the request head, until the response starts; then, for a
+ *       streamed response, from one piece to the next</td>
+ *       <td>503, the exchange's onCancel actions run (a stream that stops writing is aborted);
+ *       long enough for long-polls, which should answer sooner, and for streams that send
+ *       heartbeats</td></tr>
  *   <tr><td>gracefulStop</td><td>10 s</td><td>{@link Server#close()}</td>
  *       <td>the connections still busy are closed</td></tr>
  * </table>
  */
 public record ServerTimeouts(Duration requestHead, Duration requestBody, Duration keepAliveIdle,
-                             Duration writeStall, Duration reply, Duration gracefulStop) {
+                             Duration writeStall, Duration reply, Duration gracefulStop, int minDataRate) {
     public static final ServerTimeouts DEFAULTS = new ServerTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(10));
+            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(10), 500);
 
     public ServerTimeouts {
         positive(requestHead, "requestHead");
@@ -36,6 +44,7 @@ public record ServerTimeouts(Duration requestHead, Duration requestBody, Duratio
         positive(reply, "reply");
         Objects.requireNonNull(gracefulStop, "gracefulStop");
         if (gracefulStop.isNegative()) throw new IllegalArgumentException("gracefulStop < 0: " + gracefulStop);
+        if (minDataRate < 0) throw new IllegalArgumentException("minDataRate < 0: " + minDataRate);
     }
 
     private static void positive(Duration d, String name) {
@@ -44,26 +53,31 @@ public record ServerTimeouts(Duration requestHead, Duration requestBody, Duratio
     }
 
     public ServerTimeouts withRequestHead(Duration d) {
-        return new ServerTimeouts(d, requestBody, keepAliveIdle, writeStall, reply, gracefulStop);
+        return new ServerTimeouts(d, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate);
     }
 
     public ServerTimeouts withRequestBody(Duration d) {
-        return new ServerTimeouts(requestHead, d, keepAliveIdle, writeStall, reply, gracefulStop);
+        return new ServerTimeouts(requestHead, d, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate);
     }
 
     public ServerTimeouts withKeepAliveIdle(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, d, writeStall, reply, gracefulStop);
+        return new ServerTimeouts(requestHead, requestBody, d, writeStall, reply, gracefulStop, minDataRate);
     }
 
     public ServerTimeouts withWriteStall(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, d, reply, gracefulStop);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, d, reply, gracefulStop, minDataRate);
     }
 
     public ServerTimeouts withReply(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, d, gracefulStop);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, d, gracefulStop, minDataRate);
     }
 
     public ServerTimeouts withGracefulStop(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, d);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, d, minDataRate);
+    }
+
+    /** Bytes per second a client must keep up while it sends a body or reads a response; 0 for none. */
+    public ServerTimeouts withMinDataRate(int bytesPerSecond) {
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, bytesPerSecond);
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
  * {@link ResponseStream#outputStream()}: the blocking bridge for responses. Collects writes in an
  * 8 KiB array, hands each full array to the stream as a piece of its own (the stream takes it,
  * so it is never reused), and parks the writing virtual thread on the piece's stage while the
- * connection is above its high-water mark (DESIGN rule 4).
+ * connection is above its high-water mark (ARCHITECTURE.md rule 4).
  */
 final class StreamOutputStream extends OutputStream {
     static final int BUFFER = 8 << 10;

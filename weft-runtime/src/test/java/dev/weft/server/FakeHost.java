@@ -94,6 +94,21 @@ final class FakeHost implements ExchangeHost, AutoCloseable {
 
     @Override public void handlerFailed(HttpExchange exchange, Throwable failure) { failures.add(failure); }
 
+    /** Bytes the exchanges hold against the budget now; {@code budget} is what they may hold. */
+    final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
+    volatile long budget = Long.MAX_VALUE;
+    final List<HttpExchange> turnedAway = new CopyOnWriteArrayList<>();
+
+    @Override public boolean reserve(long n) {
+        if (reserved.get() + n > budget) return false;
+        reserved.addAndGet(n);
+        return true;
+    }
+
+    @Override public void release(long n) { reserved.addAndGet(-n); }
+
+    @Override public void turnAway(HttpExchange exchange) { turnedAway.add(exchange); }
+
     byte[] writtenBytes() {
         synchronized (written) {
             return written.toByteArray();

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * DESIGN rule 3, idle costs nothing but its state: an idle keep-alive connection and a parked
+ * ARCHITECTURE.md rule 3, idle costs nothing but its state: an idle keep-alive connection and a parked
  * long-poll hold no parser and no buffer; a connection in the middle of a head holds both.
  */
 class IdleFootprintTest {

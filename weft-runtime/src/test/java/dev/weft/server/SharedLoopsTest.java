@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Other protocols share the loops (DESIGN "Threads and replies"): a line protocol built on
+ * Other protocols share the loops (docs/ARCHITECTURE.md, "How a request travels"): a line protocol built on
  * Listener and ConnectionHandler alone, and the HTTP server, served by one EventLoopGroup at once.
  */
 class SharedLoopsTest {

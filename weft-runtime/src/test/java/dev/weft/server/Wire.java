@@ -112,5 +112,18 @@ final class Wire implements AutoCloseable {
         }
     }
 
+    /** Reads and drops whatever is still coming; true if the server then closes (EOF or reset) within the timeout. */
+    boolean closedByPeerAfterDraining() throws IOException {
+        byte[] sink = new byte[8192];
+        try {
+            while (in.read(sink) >= 0) { /* drop */ }
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     @Override public void close() throws IOException { socket.close(); }
 }

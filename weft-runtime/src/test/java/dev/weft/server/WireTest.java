@@ -298,7 +298,13 @@ class WireTest {
                 Arguments.of("body too large", "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n", 413),
                 Arguments.of("bad chunk size", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
                 Arguments.of("bad method", "G@T /hello HTTP/1.1\r\nHost: t\r\n\r\n", 400),
-                Arguments.of("garbage", "\u0001\u0002\u0003 nonsense\r\n\r\n", 400));
+                Arguments.of("garbage", "\u0001\u0002\u0003 nonsense\r\n\r\n", 400),
+                Arguments.of("Host with a space", "GET /hello HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+                Arguments.of("Host with a path", "GET /hello HTTP/1.1\r\nHost: x/../admin\r\n\r\n", 400),
+                Arguments.of("Host with userinfo", "GET /hello HTTP/1.1\r\nHost: evil@x\r\n\r\n", 400),
+                Arguments.of("Host with a huge port", "GET /hello HTTP/1.1\r\nHost: x:99999999\r\n\r\n", 400),
+                Arguments.of("Host as a list", "GET /hello HTTP/1.1\r\nHost: a, b\r\n\r\n", 400),
+                Arguments.of("absolute form with userinfo", "GET http://evil@x/hello HTTP/1.1\r\nHost: x\r\n\r\n", 400));
     }
 
     @ParameterizedTest(name = "{0} -> {2}") @MethodSource("violations")

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client that misbehaves on purpose, with a small named vocabulary of socket faults (OkHttp's
- * {@code SocketEffect}; STYLE rule 13): {@link Stall}, {@link HalfClose}, {@link ResetMidBody},
+ * {@code SocketEffect}; ARCHITECTURE.md convention 13): {@link Stall}, {@link HalfClose}, {@link ResetMidBody},
  * {@link SlowLoris}. A blocking {@link Socket} on the test thread; every read is bounded by a
  * timeout, so a test that waits for the server cannot hang.
  * <pre>{@code

@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * A tiny line protocol, not HTTP, built only on {@link Listener} and {@link ConnectionHandler}:
- * it shows that other protocols share the same loops (DESIGN "Threads and replies"). One command
+ * it shows that other protocols share the same loops (docs/ARCHITECTURE.md, "How a request travels"). One command
  * per "\n"-terminated ASCII line:
  * <pre>
  *   PING        -> PONG

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Records everything the runtime logs, at every level, while open (and keeps it off the
- * console). Lets a test say "a reset is DEBUG, never ERROR" (DESIGN rule 6). One at a time.
+ * console). Lets a test say "a reset is DEBUG, never ERROR" (ARCHITECTURE.md rule 6). One at a time.
  */
 public final class LogCapture implements AutoCloseable {
     /** One log line. */

@@ -4,7 +4,7 @@ import dev.weft.loop.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A {@link Ticker} whose time moves only when a test says so (STYLE rule 12). Thread-safe. */
+/** A {@link Ticker} whose time moves only when a test says so (ARCHITECTURE.md convention 12). Thread-safe. */
 public final class ManualTicker implements Ticker {
     private final AtomicLong now = new AtomicLong();
 

@@ -39,9 +39,14 @@ public final class LoadScenario {
     }
 
     /** Every wrk result, keyed by server, workload and connection count, in run order. */
-    public record Runs(Map<String, List<Wrk.Result>> byKey) {
+    public record Runs(Map<String, List<Wrk.Result>> byKey, Map<String, List<Double>> cpuMicros) {
         List<Wrk.Result> of(String server, Workload w, int connections) {
             return byKey.getOrDefault(key(server, w, connections), List.of());
+        }
+
+        /** Server CPU per request, in microseconds, one value per run (NaN off Linux). */
+        List<Double> cpu(String server, Workload w, int connections) {
+            return cpuMicros.getOrDefault(key(server, w, connections), List.of());
         }
     }
 
@@ -49,6 +54,7 @@ public final class LoadScenario {
 
     public static Runs measure(Plan plan, Results results, Progress progress) throws Exception {
         var runs = new LinkedHashMap<String, List<Wrk.Result>>();
+        var cpu = new LinkedHashMap<String, List<Double>>();
         var scripts = results.folder().resolve("scripts");
         for (int round = 1; round <= plan.rounds(); round++) {
             for (String server : plan.servers()) {
@@ -63,20 +69,23 @@ public final class LoadScenario {
                         if (!w.supports(server)) continue;
                         for (int c : w.connections()) {
                             progress.say(server + ": " + w.name() + ", " + c + " connections, " + plan.seconds() + " s");
+                            double before = ServerCpu.seconds(child.cpuPids());
                             var r = Wrk.run(child.url(w.path()), plan.threads(), c, plan.seconds(), w.wrkArguments(scripts));
+                            double used = ServerCpu.seconds(child.cpuPids()) - before;
                             runs.computeIfAbsent(key(server, w, c), _ -> new ArrayList<>()).add(r);
+                            cpu.computeIfAbsent(key(server, w, c), _ -> new ArrayList<>()).add(1e6 * used / Math.max(1, r.requests()));
                         }
                     }
                 }
             }
         }
-        return new Runs(runs);
+        return new Runs(runs, cpu);
     }
 
     /** One row per workload, connection count and server; ratios against the first server that ran it. */
     public static Table table(Runs runs, Plan plan) {
         var table = new Table("workload", "connections", "server", "requests/s (median)", "each round", "spread",
-                "p99 (median)", "errors", "vs first row");
+                "p99 (median)", "server CPU per request (median)", "errors", "vs first row");
         for (var w : plan.workloads()) {
             for (int c : w.connections()) {
                 double anchorRate = plan.servers().stream().map(s -> runs.of(s, w, c)).filter(rs -> !rs.isEmpty())
@@ -89,6 +98,7 @@ public final class LoadScenario {
                     table.row(w.name(), Integer.toString(c), server, Figures.whole(median(rates)),
                             String.join(" / ", Arrays.stream(rates).mapToObj(Figures::whole).toList()), spread(rates),
                             Figures.micros(median(rs.stream().mapToDouble(Wrk.Result::p99Micros).toArray())),
+                            cpuMicros(median(runs.cpu(server, w, c).stream().mapToDouble(Double::doubleValue).toArray())),
                             Long.toString(errors), Figures.ratio(median(rates) / anchorRate));
                 }
             }
@@ -112,6 +122,11 @@ public final class LoadScenario {
             }
         }
         return groups;
+    }
+
+    /** Tenths of a microsecond: a request costs a few to a few tens of them. */
+    static String cpuMicros(double micros) {
+        return Double.isNaN(micros) ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f µs", micros);
     }
 
     private static double[] rates(List<Wrk.Result> rs) {

@@ -107,6 +107,14 @@ public final class ServerProcess implements AutoCloseable {
         return process.descendants().map(ProcessHandle::pid).toList();
     }
 
+    /** Every process whose CPU the server spends: the JVM, or nginx's master and its workers. */
+    public List<Long> cpuPids() {
+        var pids = new java.util.ArrayList<Long>();
+        pids.add(process.pid());
+        process.descendants().forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
     public InetSocketAddress address() {
         return address;
     }

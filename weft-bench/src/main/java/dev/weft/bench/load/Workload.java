@@ -11,13 +11,9 @@ import java.util.Optional;
  * the connection counts to run it at.
  */
 public record Workload(String name, String path, Optional<String> script, List<Integer> connections) {
-    /**
-     * Whether {@code server} can answer this workload at all: stock nginx cannot echo, and Weft
-     * has no static-file handler yet (DESIGN's weft.server.files), so its file rows stay empty.
-     */
+    /** Whether {@code server} can answer this workload at all: stock nginx cannot echo. */
     public boolean supports(String server) {
-        if (server.equals("nginx") && path.equals("/echo")) return false;
-        return !(server.equals("weft") && path.startsWith("/file/"));
+        return !(server.equals("nginx") && path.equals("/echo"));
     }
 
     /** GET /file/NAME, a file from the peers' {@code StaticFiles} folder. */

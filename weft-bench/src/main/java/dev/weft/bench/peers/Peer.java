@@ -28,7 +28,7 @@ public interface Peer extends AutoCloseable {
     static Peer start(String name, int port, Path files) throws Exception {
         var address = new InetSocketAddress("127.0.0.1", port);
         return switch (name) {
-            case "weft" -> WeftServer.start(address);
+            case "weft" -> WeftServer.start(address, files);
             case "netty-nio" -> NettyServer.start(NettyServer.Transport.NIO, address, files);
             case "netty-epoll" -> NettyServer.start(NettyServer.Transport.EPOLL, address, files);
             case "jdk" -> JdkServer.start(address, files);

@@ -10,6 +10,7 @@ import dev.weft.server.ServerTimeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,7 @@ import java.time.Duration;
  * /plaintext that every request reuses (Response is immutable and may be sent any number of
  * times). The keep-alive idle deadline is raised from 60 s to an hour so the idle scenario
  * measures memory, not the deadline; Netty and Jetty's peers have none or a longer one, and the
- * JDK's is raised the same way. There is no static-file handler in Weft yet, so /file/NAME is 404.
+ * JDK's is raised the same way. /file/NAME is served by Weft's StaticFiles, with sendfile.
  */
 public final class WeftServer implements Peer {
     private static final Response HELLO_RESPONSE =
@@ -30,7 +31,7 @@ public final class WeftServer implements Peer {
         this.server = server;
     }
 
-    static WeftServer start(InetSocketAddress address) throws IOException {
+    static WeftServer start(InetSocketAddress address, Path files) throws IOException {
         Handler.Async plaintext = (request, exchange) -> exchange.reply(HELLO_RESPONSE);
         Handler.Async echo = (request, exchange) -> exchange.reply(
                 new Response(Status.OK, Headers.of("content-type", "application/octet-stream"), request.body()));
@@ -42,8 +43,21 @@ public final class WeftServer implements Peer {
                 .timeouts(ServerTimeouts.DEFAULTS.withKeepAliveIdle(Duration.ofHours(1)))
                 .get("/plaintext", plaintext)
                 .post("/echo", Handler.buffered(echo))
+                .get("/file/{name...}", fileHandler(files))
                 .start();
         return new WeftServer(server);
+    }
+
+    /**
+     * Weft's static files, as plain as nginx's location: no listing, no precompressed siblings.
+     * {@code -Dweft.bench.inMemoryBelow=N} moves the size up to which a file is read and sent
+     * with its head instead of with sendfile, to measure both against nginx.
+     */
+    private static dev.weft.server.files.StaticFiles fileHandler(Path files) throws IOException {
+        var b = dev.weft.server.files.StaticFiles.at(files).prefix("/file/").precompressed(false);
+        Long inMemory = Long.getLong("weft.bench.inMemoryBelow");
+        if (inMemory != null) b.inMemoryBelow(inMemory);
+        return b.build();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.weft.protocol.http;
 
 /**
  * The peer broke the protocol: answer {@code violation().status()}, then close. Expected input
- * from the network, so it carries no stack trace and is logged at DEBUG (DESIGN.md rule 6).
+ * from the network, so it carries no stack trace and is logged at DEBUG (ARCHITECTURE.md rule 6).
  */
 public final class PeerViolation extends ProtocolException {
     private final Violation violation;

@@ -2,8 +2,8 @@ package dev.weft.protocol.http;
 
 /**
  * Every way a peer can break HTTP/1.1 framing, or overrun the limits of an event stream, with
- * the status a server answers and the rule broken. Tests match on these constants, never on
- * messages.
+ * the status a server answers and the rule broken (ARCHITECTURE.md convention 5). Tests match on
+ * these constants, never on messages.
  *
  * <p>For violations found in a response (client role), the status is what a gateway would
  * answer (502); the client itself answers nothing and closes. An event stream is only ever
@@ -33,6 +33,7 @@ public enum Violation {
     BAD_FIELD_VALUE(Status.BAD_REQUEST, "RFC 9110 §5.5"),
     MISSING_HOST(Status.BAD_REQUEST, "RFC 9112 §3.2"),
     DUPLICATE_HOST(Status.BAD_REQUEST, "RFC 9112 §3.2"),
+    BAD_HOST(Status.BAD_REQUEST, "RFC 9112 §3.2"),
     // -- body framing --
     LENGTH_AND_CHUNKED(Status.BAD_REQUEST, "RFC 9112 §6.1"),
     BAD_CONTENT_LENGTH(Status.BAD_REQUEST, "RFC 9110 §8.6"),

@@ -12,7 +12,7 @@ import dev.weft.protocol.internal.Ascii;
  *   chunk-ext    = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
  * </pre>
  * Theory of operation: {@link #framing} walks the size line and the CRLF after the data, one enum
- * constant per position and one small method per state (STYLE.md rule 4), and stops as soon as
+ * constant per position and one small method per state (ARCHITECTURE.md convention 4), and stops as soon as
  * data or the trailer section begins. The data itself never passes through here: the parser
  * slices it out of the receive buffer and reports it with {@link #consumeData}. The trailer
  * section is lines, so the parser reads it with {@link HeadLines} and {@link HeadParser}.

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * The {@code Date} header value (RFC 9110 §6.6.1), formatted at most once a second as an
  * IMF-fixdate (RFC 9110 §5.6.7), e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}.
  *
- * <p>The protocol module has no clock (DESIGN.md rule 7): the runtime calls {@link #update} with
+ * <p>The protocol module has no clock (ARCHITECTURE.md rule 7): the runtime calls {@link #update} with
  * the current time, say once per loop iteration, and every response written until the next
  * change shares the same bytes. {@link #headerLine()} is replaced, never mutated, so a writer
  * may hand it on while a later {@code update} builds the next one.

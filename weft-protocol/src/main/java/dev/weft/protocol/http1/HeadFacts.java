@@ -27,7 +27,12 @@ final class HeadFacts {
     boolean upgrade;
     boolean expect;
 
-    HeadFacts() { reset(); }
+    private final boolean requests;            // heads of requests (the server role): Host is checked
+
+    HeadFacts(boolean requests) {
+        this.requests = requests;
+        reset();
+    }
 
     void reset() {
         hosts = 0;
@@ -43,7 +48,7 @@ final class HeadFacts {
     void field(String name, byte[] a, int from, int to) {
         if (name == FieldName.CONTENT_LENGTH) contentLength(a, from, to);
         else if (name == FieldName.TRANSFER_ENCODING) codings(a, from, to);
-        else if (name == FieldName.HOST) hosts++;
+        else if (name == FieldName.HOST) host(a, from, to);
         else if (name == FieldName.CONNECTION) connection = true;
         else if (name == FieldName.UPGRADE) upgrade = true;
         else if (name == FieldName.EXPECT) expect = true;
@@ -96,6 +101,14 @@ final class HeadFacts {
                 chunkedLast = chunked;
             }
             i = comma + 1;
+        }
+    }
+
+    /** RFC 9112 §3.2: a Host field with an invalid value is answered 400, as a missing or repeated one is. */
+    private void host(byte[] a, int from, int to) {
+        hosts++;
+        if (requests && !HostSyntax.isHost(a, from, to, true)) {
+            throw peer(Violation.BAD_HOST, "Host is not uri-host [\":\" port] (RFC 3986 §3.2.2)");
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * {@link #scratch} and consumed, and the next scan appends to them; scratch grows only as far as the
  * window, so a peer can never make us buffer more than the limits allow. A line that fills its
  * whole window without an LF trips {@code tooLong} at once: the limit trips as the bytes arrive,
- * not after buffering more (STYLE.md rule 6).
+ * not after buffering more (ARCHITECTURE.md convention 6).
  *
  * <p>Only LF is searched for here; whether it was preceded by CR, and whether a CR hides inside a
  * line, is {@link HeadParser}'s business, since it looks at every byte anyway.

@@ -41,7 +41,7 @@ final class HeadParser {
 
     private final Role role;
     private final Http1Limits limits;
-    private final HeadFacts facts = new HeadFacts();
+    private final HeadFacts facts;
     private final HeadNames.Scratch nameScratch = new HeadNames.Scratch();
     private int capacity = 8;           // fields in the previous head: the next Headers' size
 
@@ -60,6 +60,7 @@ final class HeadParser {
     private Status status;
 
     HeadParser(Role role, Http1Limits limits) {
+        this.facts = new HeadFacts(role == Role.SERVER);
         this.role = role;
         this.limits = limits;
         beginHead();
@@ -215,30 +216,23 @@ final class HeadParser {
         return f;
     }
 
-    /** scheme "://" authority ... (§3.2.2; an http URI with an empty host is invalid, RFC 9110 §4.2.1). */
+    /**
+     * scheme "://" authority ... (§3.2.2), the authority checked as a Host value is: not empty (an
+     * http URI with an empty host is invalid, RFC 9110 §4.2.1) and without userinfo, which http
+     * and https URIs may not carry (RFC 9110 §4.2.4).
+     */
     private static boolean isAbsolute(byte[] a, int from, int to) {
         int i = from;
         if (!isAlpha(a[i])) return false;
         while (i < to && (isAlpha(a[i]) || Ascii.isDigit(a[i]) || a[i] == '+' || a[i] == '-' || a[i] == '.')) i++;
         if (to - i < 4 || a[i] != ':' || a[i + 1] != '/' || a[i + 2] != '/') return false;
-        byte first = a[i + 3];
-        return first != '/' && first != '?' && first != '#';
+        int authority = i + 3, end = authority;
+        while (end < to && a[end] != '/' && a[end] != '?' && a[end] != '#') end++;
+        return end > authority && HostSyntax.isHost(a, authority, end, false);
     }
 
     /** uri-host ":" port, with a port 1..65535 (§3.2.3; RFC 9110 §9.3.6 rejects an empty port). */
-    private static boolean isAuthority(byte[] a, int from, int to) {
-        int colon = to - 1;
-        while (colon >= from && Ascii.isDigit(a[colon])) colon--;
-        if (colon <= from || a[colon] != ':' || to - colon - 1 < 1 || to - colon - 1 > 5) return false;
-        int port = 0;
-        for (int i = colon + 1; i < to; i++) port = port * 10 + (a[i] - '0');
-        if (port == 0 || port > 65535) return false;
-        for (int i = from; i < colon; i++) {
-            byte b = a[i];
-            if (b == '/' || b == '?' || b == '#' || b == '@') return false;
-        }
-        return true;
-    }
+    private static boolean isAuthority(byte[] a, int from, int to) { return HostSyntax.isHostAndPort(a, from, to); }
 
     /**
      * HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3), 8 bytes at {@code v}. HTTP/1.x above 1.1 is

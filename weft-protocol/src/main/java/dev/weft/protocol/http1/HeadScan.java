@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 /**
  * Byte searches over a head, eight bytes at a time (SWAR: "SIMD within a register"). Most of a
  * head is field values, so finding where a value ends is the parser's inner loop; the weft-bench
- * parser benchmark is what justifies doing it a word at a time (STYLE.md rule 15).
+ * parser benchmark is what justifies doing it a word at a time (ARCHITECTURE.md convention 15).
  *
  * <p>The tricks are the classic ones from "Bit Twiddling Hacks": {@code (x - 0x01..) & ~x & 0x80..}
  * flags the bytes of {@code x} that are zero, and with {@code 0x20..} those below 0x20. A borrow can

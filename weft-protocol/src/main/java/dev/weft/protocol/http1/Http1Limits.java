@@ -2,7 +2,7 @@ package dev.weft.protocol.http1;
 
 /**
  * The sizes a peer may spend, charged as bytes arrive so a limit trips before the memory is
- * spent (STYLE.md rule 6). Defaults are DESIGN.md's table:
+ * spent (ARCHITECTURE.md convention 6). Defaults are ARCHITECTURE.md's limits table:
  *
  * <table>
  *   <tr><th>limit</th><th>default</th><th>exceeded</th><th>why this figure</th></tr>

@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * The sans-IO HTTP/1.1 parser (RFC 9112), both roles: a server parses requests, a client
- * responses. Bytes in through {@link #feed}, events out of {@link #next()} (STYLE.md rule 1).
+ * responses. Bytes in through {@link #feed}, events out of {@link #next()} (ARCHITECTURE.md convention 1).
  *
  * <h2>Theory of operation</h2>
  * <ol>
@@ -48,7 +48,7 @@ import java.util.Objects;
  * the same instance, and {@link #feed}/{@link #feedEnd} are ignored. A caller's fault is a
  * {@link UsageViolation}. Nothing else escapes: no index, number-format or state exceptions.
  *
- * <p>Not thread-safe: a parser belongs to its connection's loop (DESIGN.md rule 1).
+ * <p>Not thread-safe: a parser belongs to its connection's loop (ARCHITECTURE.md rule 1).
  */
 public final class Http1Parser {
     private static final int MAX_OUTSTANDING = 64;
@@ -154,7 +154,7 @@ public final class Http1Parser {
     /**
      * True between messages with nothing held: no byte of a next head taken, no bytes unparsed,
      * no failure, no EOF, no response awaited. A parser at rest is as good as a new one, so a
-     * server can lend it to another connection while this one idles (DESIGN rule 3).
+     * server can lend it to another connection while this one idles (ARCHITECTURE.md rule 3).
      */
     public boolean isAtRest() {
         return state == State.HEAD && failure == null && !eof && !in.hasRemaining() && sentCount == 0

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Writes HTTP/1.1 message heads for both roles and decides, once, how the body that follows is
- * framed (STYLE.md rule 2). A {@link BodyEncoder} made from the returned {@link BodyFraming}
+ * framed (ARCHITECTURE.md convention 2). A {@link BodyEncoder} made from the returned {@link BodyFraming}
  * frames every later piece; nothing else asks "is it chunked?".
  *
  * <h2>Theory of operation (server role)</h2>

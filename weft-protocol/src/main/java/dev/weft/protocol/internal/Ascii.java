@@ -1,7 +1,7 @@
 package dev.weft.protocol.internal;
 
 /**
- * Byte classification by lookup table (STYLE.md rule 4): a negative {@code byte} cast to
+ * Byte classification by lookup table (ARCHITECTURE.md convention 4): a negative {@code byte} cast to
  * {@code char} surprises, and {@link Character} methods know Unicode, which HTTP does not.
  * Every method takes the raw byte; {@code b & 0xFF} indexes the tables.
  */

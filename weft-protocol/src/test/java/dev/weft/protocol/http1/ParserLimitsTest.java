@@ -57,7 +57,7 @@ class ParserLimitsTest {
         assertEquals(414, REQUEST_LINE_TOO_LONG.status().code());
     }
 
-    @ParameterizedTest @EnumSource(Role.class)  // STYLE.md rule 6: the limit trips as the bytes arrive
+    @ParameterizedTest @EnumSource(Role.class)  // ARCHITECTURE.md convention 6: the limit trips as the bytes arrive
     void startLineLimitTripsWithoutWaitingForTheLineEnd(Role role) {
         byte[] line = Vectors.bytes(startLine(role, 80));
         var p = parser(role);

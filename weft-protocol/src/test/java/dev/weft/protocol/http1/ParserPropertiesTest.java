@@ -20,7 +20,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Properties (STYLE.md rule 13, h11's fuzzing contract): any chunking of a valid vector gives
+ * Properties (ARCHITECTURE.md convention 13, h11's fuzzing contract): any chunking of a valid vector gives
  * its events; any bytes give events or a PeerViolation and nothing else; and a parser that threw
  * keeps throwing that same violation.
  */

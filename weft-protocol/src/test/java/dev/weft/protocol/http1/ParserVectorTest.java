@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Every standard vector, requests and responses, whole, byte by byte and at every two-way split,
- * from heap slices and from direct buffers: one set of events (STYLE.md rule 13; h11's tr()).
+ * from heap slices and from direct buffers: one set of events (ARCHITECTURE.md convention 13; h11's tr()).
  */
 class ParserVectorTest {
     /** What a peer might send after a final message: a new request, then junk no parser accepts. */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Ways to cut a byte string into the reads a peer might deliver (STYLE.md rule 13): a parser must
+ * Ways to cut a byte string into the reads a peer might deliver (ARCHITECTURE.md convention 13): a parser must
  * give the same events however its input is split.
  */
 public final class Splits {

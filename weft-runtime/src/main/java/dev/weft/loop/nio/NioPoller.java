@@ -65,11 +65,23 @@ public final class NioPoller implements Poller {
         var registration = (NioRegistration) key.attachment();
         try {
             registration.handler.onReady(key.readyOps());
-        } catch (VirtualMachineError e) {
-            throw e;
         } catch (Throwable e) {
-            LOG.warn("readiness handler threw; channel deregistered: " + key.channel(), e);
+            // Caught here, not by the loop: an exception out of the consumer would end the whole
+            // select batch and leave the other ready keys unserved. A handler that cannot take its
+            // readiness can never make progress, so its channel is closed, not just deregistered
+            // (a deregistered channel would hold its descriptor for ever).
+            LOG.warn("readiness handler threw; channel closed: " + key.channel(), e);
             key.cancel();
+            closeQuietly(registration);
+        }
+    }
+
+    private static void closeQuietly(NioRegistration registration) {
+        try {
+            if (registration.handler instanceof AutoCloseable closeable) closeable.close();
+            else registration.key.channel().close();
+        } catch (Throwable e) {
+            LOG.debug("closing a failed channel failed", e);
         }
     }
 
@@ -82,13 +94,13 @@ public final class NioPoller implements Poller {
         // Copied: a closing handler cancels its key, and the key set must not change under us.
         for (var key : selector.keys().toArray(SelectionKey[]::new)) {
             var registration = (NioRegistration) key.attachment();
+            if (registration != null) {
+                closeQuietly(registration);
+                continue;
+            }
             try {
-                if (registration != null && registration.handler instanceof AutoCloseable closeable) {
-                    closeable.close();
-                } else {
-                    key.channel().close();
-                }
-            } catch (Exception e) {
+                key.channel().close();
+            } catch (IOException e) {
                 LOG.debug("closing a channel at poller close failed", e);
             }
         }

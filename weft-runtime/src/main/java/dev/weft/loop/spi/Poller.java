@@ -3,7 +3,7 @@ package dev.weft.loop.spi;
 import java.nio.channels.SelectableChannel;
 
 /**
- * The I/O multiplexer under one event loop (STYLE rule 9, Netty 4.2's {@code IoHandler} split):
+ * The I/O multiplexer under one event loop (ARCHITECTURE.md convention 9, Netty 4.2's {@code IoHandler} split):
  * the loop knows this interface only, never the kernel API, so an FFM epoll or io_uring poller
  * can replace {@link dev.weft.loop.nio.NioPoller} without touching the loop.
  *

@@ -1,0 +1,44 @@
+package dev.weft.websocket;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One open WebSocket (RFC 6455), server or client side. Every method may be called from any
+ * thread; sends are queued on the connection's loop in call order.
+ *
+ * <p>Backpressure: a send's stage completes once the connection is below its high-water mark
+ * again, so a producer that waits for its stages (or polls {@link #isWritable()}) holds at most
+ * about twice the mark. One that ignores both is cut off: with four times the mark queued, a send
+ * fails with a {@link dev.weft.protocol.http.UsageViolation} and the connection closes (1011).
+ */
+public interface WebSocket {
+    /** A text message. */
+    CompletionStage<Void> sendText(CharSequence text);
+
+    /** A binary message; the socket takes the buffer: do not change it afterwards. */
+    CompletionStage<Void> sendBinary(ByteBuffer bytes);
+
+    /** A Ping of at most 125 bytes; the Pong comes to {@link WebSocketHandler#onPong}. */
+    CompletionStage<Void> ping(ByteBuffer payload);
+
+    /**
+     * Starts the closing handshake (RFC 6455 §7.1.2): a Close frame with {@code code} and
+     * {@code reason}, then the connection closes when the peer answers, or after the close
+     * deadline. Idempotent.
+     */
+    void close(int code, String reason);
+
+    /** False once a Close was sent or received, or the connection ended. */
+    boolean isOpen();
+
+    /** Below the connection's high-water mark, as the loop last saw it. */
+    boolean isWritable();
+
+    /** The subprotocol agreed in the handshake, if any. */
+    Optional<String> subprotocol();
+
+    InetSocketAddress remoteAddress();
+}
