@@ -5,5 +5,6 @@
 module weft.protocol {
     exports dev.weft.protocol.http;
     exports dev.weft.protocol.http1;
+    exports dev.weft.protocol.sse;
     exports dev.weft.protocol.websocket;
 }

@@ -1,11 +1,13 @@
 package dev.weft.protocol.http;
 
 /**
- * Every way a peer can break HTTP/1.1 framing, with the status a server answers and the rule
- * broken (ARCHITECTURE.md convention 5). Tests match on these constants, never on messages.
+ * Every way a peer can break HTTP/1.1 framing, or overrun the limits of an event stream, with
+ * the status a server answers and the rule broken (ARCHITECTURE.md convention 5). Tests match on
+ * these constants, never on messages.
  *
  * <p>For violations found in a response (client role), the status is what a gateway would
- * answer (502); the client itself answers nothing and closes.
+ * answer (502); the client itself answers nothing and closes. An event stream is only ever
+ * read by a client, so its violations are all of that kind.
  */
 public enum Violation {
     // -- sizes (limits in Http1Limits) --
@@ -45,7 +47,10 @@ public enum Violation {
     BAD_CHUNK_EXTENSION(Status.BAD_REQUEST, "RFC 9112 §7.1.1"),
     // -- message sequence --
     INCOMPLETE_MESSAGE(Status.BAD_REQUEST, "RFC 9112 §8"),
-    UNEXPECTED_RESPONSE(Status.BAD_GATEWAY, "RFC 9112 §9.3");
+    UNEXPECTED_RESPONSE(Status.BAD_GATEWAY, "RFC 9112 §9.3"),
+    // -- event streams (limits in dev.weft.protocol.sse.SseLimits; the format itself has no wrong bytes) --
+    SSE_LINE_TOO_LONG(Status.BAD_GATEWAY, "WHATWG HTML §9.2.5"),
+    SSE_EVENT_TOO_LARGE(Status.BAD_GATEWAY, "WHATWG HTML §9.2.6");
 
     private final Status status;
     private final String rfc;
@@ -58,6 +63,6 @@ public enum Violation {
     /** What a server answers before it closes. */
     public Status status() { return status; }
 
-    /** The rule that was broken, e.g. {@code RFC 9112 §6.1}. */
+    /** The rule that was broken, e.g. {@code RFC 9112 §6.1}, or the section whose stream overran a limit. */
     public String rfc() { return rfc; }
 }
