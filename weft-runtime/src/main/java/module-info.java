@@ -9,6 +9,8 @@ module weft {
     exports dev.weft.pubsub;
     exports dev.weft.server;
     exports dev.weft.server.files;
+    exports dev.weft.server.pubsub;
+    exports dev.weft.server.sse;
     exports dev.weft.server.websocket;
     exports dev.weft.websocket;
 }

@@ -15,6 +15,9 @@ public final class Main {
                                                        live counters) on http://127.0.0.1:8080/
               serve [DIR] [options]                    serve the files of a folder on http://127.0.0.1:8000/
                                                        (weft serve --help lists the options)
+              pubsub [options]                         publish/subscribe channels with Nchan's protocol
+                                                       (long-poll, EventSource, WebSocket) on :8090
+                                                       (weft pubsub --help lists the options)
               load [options] URL                       send requests for a while and report as wrk does
                                                        (weft load --help lists the options)
               version                                  print the version
@@ -41,6 +44,7 @@ public final class Main {
         int status = switch (command) {
             case "demo" -> Demo.run(Options.parse(rest, 8080));
             case "serve" -> Serve.run(rest);
+            case "pubsub" -> PubSub.run(rest);
             case "load" -> Load.run(rest, System.out, System.err);
             case "version", "--version" -> print(System.out, "weft " + version());
             case "help", "--help", "-h" -> print(System.out, USAGE);

@@ -30,8 +30,11 @@ public interface Broker extends AutoCloseable {
         record Refused(Refusal why) implements Subscribed {}
     }
 
-    /** Any thread. The bytes are copied. */
-    Published publish(String topic, String contentType, ByteBuffer bytes);
+    /** Any thread. The bytes are copied. {@code contentType} may be empty (none). */
+    default Published publish(String topic, String contentType, ByteBuffer bytes) { return publish(topic, contentType, "", bytes); }
+
+    /** Any thread, with the event type SSE subscribers get the message as ({@code ""}: the default). */
+    Published publish(String topic, String contentType, String eventType, ByteBuffer bytes);
 
     /** On {@code loop}, which {@code subscriber} and its subscription then belong to. */
     Subscribed subscribe(EventLoop loop, String topic, Start start, Subscriber subscriber);

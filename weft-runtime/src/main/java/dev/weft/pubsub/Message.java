@@ -22,17 +22,21 @@ public final class Message {
     private final String topic;
     private final MessageId id;
     private final long millis;
+    private final long seconds;
     private final int tag;
     private final String contentType;
+    private final String eventType;
     private final ByteBuffer bytes;
     private volatile Object[] encodings = new Object[0];        // encoder, encoding, encoder, encoding, ...
 
-    Message(String topic, MessageId id, long millis, int tag, String contentType, ByteBuffer bytes) {
+    Message(String topic, MessageId id, long millis, long seconds, int tag, String contentType, String eventType, ByteBuffer bytes) {
         this.topic = topic;
         this.id = id;
         this.millis = millis;
+        this.seconds = seconds;
         this.tag = tag;
         this.contentType = Objects.requireNonNull(contentType, "contentType");
+        this.eventType = Objects.requireNonNull(eventType, "eventType");
         this.bytes = bytes.asReadOnlyBuffer();
     }
 
@@ -43,13 +47,20 @@ public final class Message {
     /** When it was published, in milliseconds since the epoch. */
     public long millis() { return millis; }
 
-    /** When it was published, in whole seconds since the epoch: Nchan's time, its Last-Modified. */
-    public long seconds() { return Math.floorDiv(millis, 1000); }
+    /**
+     * When it was published, in whole seconds since the epoch: Nchan's time, its Last-Modified.
+     * Never less than an earlier message's, even if the clock stepped back.
+     */
+    public long seconds() { return seconds; }
 
     /** Its index among the topic's messages published in the same second: Nchan's tag, its Etag. */
     public int tag() { return tag; }
 
+    /** Its media type as the publisher gave it; empty for none. */
     public String contentType() { return contentType; }
+
+    /** The event type SSE subscribers get it as (Nchan's {@code X-EventSource-Event}); empty for the default, "message". */
+    public String eventType() { return eventType; }
 
     /** The payload: a fresh read-only view each call. */
     public ByteBuffer bytes() { return bytes.duplicate(); }

@@ -6,6 +6,13 @@ package dev.weft.pubsub;
  * queues it in a {@link SubscriberQueue} when not.
  */
 public interface Subscriber {
+    /**
+     * The subscription is in, before its backlog: how the start went, and the subscription, which
+     * the subscriber may keep to cancel it (the subscribe call returns it too, but only after the
+     * backlog was delivered).
+     */
+    default void onStart(Subscription subscription, Resume resume) {}
+
     /** The next message. */
     void onMessage(Message message);
 

@@ -40,6 +40,16 @@ public final class Subscription {
     /** How many messages the topic has published beyond the last one handed to this subscriber. */
     public long lag() { return Math.max(0, topic.newestSeq() - lastSeq); }
 
+    void start(Resume resume) {
+        try {
+            subscriber.onStart(this, resume);
+        } catch (RuntimeException | Error e) {
+            group.loop.counters().errorContained(e);
+            LOG.warn("a subscriber of " + topic.name + " threw; it is cancelled", e);
+            cancel();
+        }
+    }
+
     void deliver(Message m) {
         lastSeq = m.id().seq();
         try {

@@ -62,8 +62,12 @@ final class Topic {
     private long seq;
     private long lastSecond = -1;
     private int tagInSecond;
+    private long evictedSecond = -1;             // the id of the last message to leave the buffer
+    private int evictedTag = -1;
+    private final long createdSecond;
     private long lastPublishMillis;
     private long lastActiveMillis;
+    private long lastSubscribeMillis = -1;
     private int subscribers;
     private boolean deleted;
     // home loop only
@@ -77,6 +81,8 @@ final class Topic {
         this.groups = new Group[loops.size()];
         for (int i = 0; i < groups.length; i++) groups[i] = new Group(loops.get(i));
         this.lastActiveMillis = topics.clock().getAsLong();
+        this.createdSecond = Math.floorDiv(lastActiveMillis, 1000);
+        this.lastSecond = createdSecond - 1;
     }
 
     // ---- publish: any thread ----
@@ -85,7 +91,7 @@ final class Topic {
     record Outcome(Message message, int subscribers, Refusal refusal) {}
 
     /** Appends a message and fans it out; null if the topic was deleted meanwhile (the caller retries). */
-    Outcome publish(String contentType, ByteBuffer bytes) {
+    Outcome publish(String contentType, String eventType, ByteBuffer bytes) {
         Message m;
         int reached;
         Group[] wake = new Group[groups.length];
@@ -95,14 +101,15 @@ final class Topic {
             if (deleted) return null;
             for (Group g : groups) if (g.count > 0 && g.pending.get() >= MAX_PENDING) return new Outcome(null, 0, Refusal.OVERLOADED);
             long now = topics.clock().getAsLong();
-            long second = Math.floorDiv(now, 1000);
+            // A clock stepped back must not make ids go back: the second never decreases.
+            long second = Math.max(Math.floorDiv(now, 1000), lastSecond);
             if (second != lastSecond) {
                 lastSecond = second;
                 tagInSecond = 0;
             } else {
                 tagInSecond++;
             }
-            m = new Message(name, new MessageId(epoch, ++seq), now, tagInSecond, contentType, copy(bytes));
+            m = new Message(name, new MessageId(epoch, ++seq), now, second, tagInSecond, contentType, eventType, copy(bytes));
             lastPublishMillis = now;
             lastActiveMillis = now;
             append(m);
@@ -129,9 +136,14 @@ final class Topic {
         if (limits.bufferLength() == 0) return;
         buffer.addLast(m);
         bufferBytes += m.size();
-        while (buffer.size() > limits.bufferLength() || (bufferBytes > limits.bufferBytes() && buffer.size() > 1)) {
-            bufferBytes -= buffer.pollFirst().size();
-        }
+        while (buffer.size() > limits.bufferLength() || (bufferBytes > limits.bufferBytes() && buffer.size() > 1)) evictOldest();
+    }
+
+    private void evictOldest() {
+        Message gone = buffer.pollFirst();
+        bufferBytes -= gone.size();
+        evictedSecond = gone.seconds();
+        evictedTag = gone.tag();
     }
 
     private int[] targets() {
@@ -169,11 +181,13 @@ final class Topic {
             g.count++;
             subscribers++;
             lastActiveMillis = topics.clock().getAsLong();
+            lastSubscribeMillis = lastActiveMillis;
         } finally {
             lock.unlock();
         }
         var subscription = new Subscription(this, g, s, joinedAt);
         g.add(subscription);
+        subscription.start(resume);
         for (Message m : backlog) {
             if (subscription.isCancelled()) break;
             subscription.deliver(m);
@@ -192,11 +206,33 @@ final class Topic {
                 yield lost == 0 ? Resume.COMPLETE : new Resume(Resume.Status.GAP, lost);
             }
             case Start.AfterTime(long seconds, int tag) -> {
+                // Nchan's cursors carry no epoch: one from before this topic was made is another epoch's.
+                if (seconds < createdSecond) yield new Resume(Resume.Status.OTHER_EPOCH, 0);
+                if (seconds > lastSecond || (seconds == lastSecond && tag > tagInSecond)) {
+                    yield new Resume(Resume.Status.FUTURE, 0);
+                }
                 Message first = buffer.peekFirst();
-                boolean older = first != null && (first.seconds() > seconds || (first.seconds() == seconds && first.tag() > tag + 1));
-                yield older && seconds > 0 ? new Resume(Resume.Status.GAP, -1) : Resume.COMPLETE;
+                if (first == null) yield seq == 0 ? Resume.COMPLETE : lostSince(seconds, tag);
+                // the cursor must be the message just before the first kept, or after it
+                boolean before = first.seconds() > seconds || (first.seconds() == seconds && first.tag() > tag);
+                yield before && !justBefore(seconds, tag, first) ? new Resume(Resume.Status.GAP, -1) : Resume.COMPLETE;
             }
         };
+    }
+
+    /** The buffer is empty but messages were published: whether the cursor saw the last of them. */
+    private Resume lostSince(long seconds, int tag) {
+        return seconds == lastSecond && tag == tagInSecond ? Resume.COMPLETE : new Resume(Resume.Status.GAP, -1);
+    }
+
+    /**
+     * Whether cursor (seconds, tag) is the id of the message published just before {@code first}:
+     * then nothing between them was lost. Known exactly within a second (the tag before); across
+     * seconds only if the message before was the previous id's (the evicted one's id is kept).
+     */
+    private boolean justBefore(long seconds, int tag, Message first) {
+        if (first.tag() > 0) return first.seconds() == seconds && first.tag() == tag + 1;
+        return evictedSecond == seconds && evictedTag == tag;
     }
 
     private List<Message> backlog(Start start, Resume resume) {
@@ -231,10 +267,10 @@ final class Topic {
     TopicInfo info() {
         lock.lock();
         try {
-            Message last = buffer.peekLast();
+            boolean any = seq > 0;
             return new TopicInfo(name, buffer.size(), bufferBytes, subscribers,
-                    seq == 0 ? Optional.empty() : Optional.of(new MessageId(epoch, seq)), Optional.ofNullable(last),
-                    lastPublishMillis, epoch);
+                    any ? Optional.of(new MessageId(epoch, seq)) : Optional.empty(), any ? lastSecond : 0, any ? tagInSecond : 0,
+                    lastPublishMillis, lastSubscribeMillis, epoch);
         } finally {
             lock.unlock();
         }
@@ -299,7 +335,7 @@ final class Topic {
         lock.lock();
         try {
             long timeout = topics.limits().messageTimeout().toMillis();
-            while (!buffer.isEmpty() && buffer.peekFirst().millis() + timeout <= now) bufferBytes -= buffer.pollFirst().size();
+            while (!buffer.isEmpty() && buffer.peekFirst().millis() + timeout <= now) evictOldest();
             forget = buffer.isEmpty() && subscribers == 0 && now - lastActiveMillis >= topics.limits().idleTimeout().toMillis();
             if (forget) deleted = true;
         } finally {

@@ -53,7 +53,7 @@ public final class Topics implements Broker {
         return new Topics(group, limits, clockMillis);
     }
 
-    TopicLimits limits() { return limits; }
+    public TopicLimits limits() { return limits; }
 
     LongSupplier clock() { return clock; }
 
@@ -80,14 +80,14 @@ public final class Topics implements Broker {
         if (topics.remove(t.name, t)) count.decrementAndGet();
     }
 
-    @Override public Published publish(String name, String contentType, ByteBuffer bytes) {
+    @Override public Published publish(String name, String contentType, String eventType, ByteBuffer bytes) {
         if (closed) return new Published.Refused(Refusal.CLOSED);
         if (!isValidName(name)) return new Published.Refused(Refusal.BAD_TOPIC_NAME);
         if (bytes.remaining() > limits.maxMessageBytes()) return new Published.Refused(Refusal.MESSAGE_TOO_LARGE);
         for (;;) {
             Topic t = topic(name);
             if (t == null) return new Published.Refused(Refusal.TOO_MANY_TOPICS);
-            var outcome = t.publish(contentType, bytes);
+            var outcome = t.publish(contentType, eventType, bytes);
             if (outcome == null) continue;                                 // deleted meanwhile: a fresh topic
             if (outcome.refusal() != null) return new Published.Refused(outcome.refusal());
             return new Published.Accepted(outcome.message(), outcome.subscribers());

@@ -25,8 +25,10 @@ final class BodyCollector implements BodyReader {
     private byte[] data = EMPTY;
     private int size;
     private long reserved;
+    private final long limit;
 
-    BodyCollector(Request request, Exchange exchange, Handler.Async handler) {
+    BodyCollector(Request request, Exchange exchange, Handler.Async handler, long limit) {
+        this.limit = limit;
         this.request = request;
         this.exchange = exchange;
         this.handler = handler;
@@ -79,5 +81,5 @@ final class BodyCollector implements BodyReader {
         releaseAll();
     }
 
-    @Override public long maxBytes() { return request.scope().maxBodyBytes(); }
+    @Override public long maxBytes() { return Math.min(limit, request.scope().maxBodyBytes()); }
 }

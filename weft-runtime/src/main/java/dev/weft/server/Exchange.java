@@ -1,5 +1,6 @@
 package dev.weft.server;
 
+import dev.weft.loop.EventLoop;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Status;
 
@@ -43,6 +44,12 @@ public interface Exchange {
      */
     void reply(Response response);
 
+    /**
+     * The event loop of this exchange's connection: where its callbacks run, and where what
+     * belongs to the exchange (a timer, a topic subscription) should live.
+     */
+    EventLoop loop();
+
     /** False once the client left, the reply deadline fired, or the connection closed. */
     boolean isOpen();
 
@@ -53,6 +60,16 @@ public interface Exchange {
      * A blocking handler's virtual thread is interrupted in the same case.
      */
     void onCancel(Runnable action);
+
+    /**
+     * Runs {@code action} on the loop, in the request's context, when the server stops gracefully
+     * while this exchange is still parked or streaming, so that a long-lived answer (a long-poll,
+     * an event stream) can end itself in a way its client understands: answer now, send a retry
+     * hint, close. The server calls these at moments spread over its drain window, so that the
+     * clients' reconnects do not arrive elsewhere as one storm. An exchange without one is left
+     * to finish until the graceful deadline, then closed. A second action runs after the first.
+     */
+    void onDrain(Runnable action);
 
     /**
      * Starts a streamed response: the head now, the body in pieces through the returned stream

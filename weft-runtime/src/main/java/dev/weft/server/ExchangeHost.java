@@ -15,6 +15,9 @@ interface ExchangeHost {
     /** Any thread: runs {@code task} on the loop, at once when called on it. */
     void execute(Runnable task);
 
+    /** The connection's loop. */
+    dev.weft.loop.EventLoop eventLoop();
+
     /** Any thread: runs {@code task} on the loop, always queued (so it cannot overtake queued tasks). */
     void post(Runnable task);
 

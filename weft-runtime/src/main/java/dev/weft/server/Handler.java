@@ -33,6 +33,12 @@ public sealed interface Handler {
      * to a client that asked for it.
      */
     static Async buffered(Async handler) {
-        return (request, exchange) -> exchange.readBody(new BodyCollector(request, exchange, handler));
+        return (request, exchange) -> exchange.readBody(new BodyCollector(request, exchange, handler, Long.MAX_VALUE));
+    }
+
+    /** {@link #buffered(Async)} with a lower limit of its own: a body over {@code maxBytes} is answered 413. */
+    static Async buffered(long maxBytes, Async handler) {
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes < 0");
+        return (request, exchange) -> exchange.readBody(new BodyCollector(request, exchange, handler, maxBytes));
     }
 }

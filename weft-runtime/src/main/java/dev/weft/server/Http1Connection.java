@@ -381,7 +381,7 @@ final class Http1Connection implements ConnectionHandler {
 
     boolean isReadingStopped() { return reading == Reading.Stopped.STOPPED || draining; }
 
-    /** Graceful stop: no new requests; close as soon as nothing is owed. */
+    /** Graceful stop: no new requests; long-lived exchanges end themselves; close as soon as nothing is owed. */
     void drain() {
         if (upgraded != null) {
             upgraded.drain(connection);
@@ -389,7 +389,15 @@ final class Http1Connection implements ConnectionHandler {
         }
         draining = true;
         if (reading instanceof Reading.Await) stopReading();
+        for (HttpExchange ex : inFlight.toArray(HttpExchange[]::new)) ex.drain();
         responses.closeWhenDone();
+    }
+
+    /** Whether a graceful stop should give this connection its own moment in the drain window (see {@link Exchange#onDrain}). */
+    boolean isLongLived() {
+        if (upgraded != null) return true;
+        for (HttpExchange ex : inFlight) if (ex.wantsDrain()) return true;
+        return false;
     }
 
     void abort() { connection.abort(); }

@@ -78,6 +78,7 @@ final class HttpExchange implements Exchange {
     private BodyState body;
     private BodyReader reader;
     private List<Runnable> cancelActions = List.of();
+    private Runnable drainAction;                                // null: none registered
     // the connection's, loop-only
     boolean keepAlive;                      // the request allows another after it (RFC 9112 §9.3)
     boolean continueDue;                    // 100 Continue owed once the body is wanted and this is first in line
@@ -171,6 +172,30 @@ final class HttpExchange implements Exchange {
             body = BodyState.WANTED;
             host.bodyWanted(this);
         });
+    }
+
+    @Override public dev.weft.loop.EventLoop loop() { return host.eventLoop(); }
+
+    @Override public void onDrain(Runnable action) {
+        capture();
+        java.util.Objects.requireNonNull(action, "action");
+        host.execute(() -> {
+            Runnable before = drainAction;
+            drainAction = before == null ? action : () -> {
+                before.run();
+                action.run();
+            };
+        });
+    }
+
+    /** On the loop: whether a graceful stop should give this exchange its own moment (see {@link Exchange#onDrain}). */
+    boolean wantsDrain() { return drainAction != null && open && reply != Reply.Flat.SENT; }
+
+    /** On the loop, at the graceful stop: runs the drain actions once, in the request's context. */
+    void drain() {
+        Runnable action = drainAction;
+        drainAction = null;
+        if (action != null && open && reply != Reply.Flat.SENT) runGuarded(action::run);
     }
 
     @Override public void onCancel(Runnable action) {

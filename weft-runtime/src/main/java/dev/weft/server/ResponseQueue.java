@@ -82,6 +82,8 @@ final class ResponseQueue implements ExchangeHost {
 
     // ---- ExchangeHost: any thread ----
 
+    @Override public dev.weft.loop.EventLoop eventLoop() { return connection.loop(); }
+
     @Override public void execute(Runnable task) {
         try {
             connection.execute(task);

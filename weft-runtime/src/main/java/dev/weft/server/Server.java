@@ -37,7 +37,9 @@ import java.util.concurrent.RejectedExecutionException;
  *       connections are accepted and spread over the loops.</li>
  *   <li>{@link #stop(Duration)} stops accepting at once (new connects are refused), lets
  *       exchanges in flight finish, closes idle keep-alive connections at once (and the others
- *       after their current response), and at the deadline closes whatever is left. Loops the
+ *       after their current response), tells each long-lived exchange and upgraded connection to
+ *       end at a random moment within the drain window ({@link Exchange#onDrain},
+ *       {@link UpgradedConnection#drain}), and at the deadline closes whatever is left. Loops the
  *       server started are then shut down; a shared group is left running.</li>
  * </ol>
  * Thread-safe: every method may be called from any thread.
@@ -119,7 +121,8 @@ public final class Server implements AutoCloseable {
         }
         state = State.STOPPED;
         listener.close();
-        onEveryLoop(ServerLoop::stop);
+        long spread = Math.min(settings.timeouts.drainWindow().toNanos(), deadline.toNanos() / 3 * 2);
+        onEveryLoop(l -> l.stop(spread));
         long due = System.nanoTime() + deadline.toNanos();
         if (!awaitClosed(due)) {
             onEveryLoop(ServerLoop::forceClose);
@@ -281,6 +284,21 @@ public final class Server implements AutoCloseable {
             router.add(method, pattern, Objects.requireNonNull(handler));
             return this;
         }
+
+        /**
+         * {@code handler} for GET (and so HEAD), POST, PUT, DELETE, PATCH and OPTIONS on
+         * {@code pattern}: for a resource that decides by method itself, as a pub/sub endpoint
+         * does. It answers the methods it does not take (405 with Allow, RFC 9110 §15.5.6).
+         */
+        public Builder any(String pattern, Handler handler) {
+            for (Method m : new Method[] {Method.GET, Method.POST, Method.PUT, Method.DELETE, Method.PATCH, Method.OPTIONS}) {
+                route(m, pattern, handler);
+            }
+            return this;
+        }
+
+        /** {@link #any(String, Handler)} for an async handler. */
+        public Builder any(String pattern, Handler.Async handler) { return any(pattern, (Handler) handler); }
 
         /** The server; later changes to this builder do not affect it. */
         public Server build() {

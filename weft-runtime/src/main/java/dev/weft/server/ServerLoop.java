@@ -82,10 +82,17 @@ final class ServerLoop {
     /** Refreshes the Date value; called before writing heads (a clock read, and a new string once a second). */
     void tickDate() { dates.update(System.currentTimeMillis()); }
 
-    /** Stop accepting new requests on every connection of this loop: idle ones close now. */
-    void stop() {
+    /**
+     * Stop accepting new requests on every connection of this loop: idle ones close now, and each
+     * long-lived one is drained at its own random moment within {@code spreadNanos}.
+     */
+    void stop(long spreadNanos) {
         stopping = true;
-        for (Http1Connection c : Set.copyOf(connections)) c.drain();
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (Http1Connection c : Set.copyOf(connections)) {
+            if (spreadNanos > 0 && c.isLongLived()) loop.schedule(random.nextLong(spreadNanos), java.util.concurrent.TimeUnit.NANOSECONDS, c::drain);
+            else c.drain();
+        }
     }
 
     /** Closes what is still open after the graceful deadline. */

@@ -27,14 +27,22 @@ import java.util.Objects;
  *       <td>503, the exchange's onCancel actions run (a stream that stops writing is aborted);
  *       long enough for long-polls, which should answer sooner, and for streams that send
  *       heartbeats</td></tr>
- *   <tr><td>gracefulStop</td><td>10 s</td><td>{@link Server#close()}</td>
+ *   <tr><td>gracefulStop</td><td>15 s</td><td>{@link Server#close()}</td>
  *       <td>the connections still busy are closed</td></tr>
+ *   <tr><td>drainWindow</td><td>10 s</td><td>{@link Server#close()}</td>
+ *       <td>not a deadline but a spread: each long-lived exchange (one with
+ *       {@link Exchange#onDrain} actions) and each upgraded connection is told to end at a random
+ *       moment within it (at most two thirds of the graceful deadline), so that their clients'
+ *       reconnects reach the next server spread out rather than as one storm; the graceful
+ *       deadline leaves them time to finish after it</td></tr>
  * </table>
  */
 public record ServerTimeouts(Duration requestHead, Duration requestBody, Duration keepAliveIdle,
-                             Duration writeStall, Duration reply, Duration gracefulStop, int minDataRate) {
+                             Duration writeStall, Duration reply, Duration gracefulStop, int minDataRate,
+                             Duration drainWindow) {
     public static final ServerTimeouts DEFAULTS = new ServerTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(10), 500);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), 500,
+            Duration.ofSeconds(10));
 
     public ServerTimeouts {
         positive(requestHead, "requestHead");
@@ -45,6 +53,8 @@ public record ServerTimeouts(Duration requestHead, Duration requestBody, Duratio
         Objects.requireNonNull(gracefulStop, "gracefulStop");
         if (gracefulStop.isNegative()) throw new IllegalArgumentException("gracefulStop < 0: " + gracefulStop);
         if (minDataRate < 0) throw new IllegalArgumentException("minDataRate < 0: " + minDataRate);
+        Objects.requireNonNull(drainWindow, "drainWindow");
+        if (drainWindow.isNegative()) throw new IllegalArgumentException("drainWindow < 0: " + drainWindow);
     }
 
     private static void positive(Duration d, String name) {
@@ -53,31 +63,35 @@ public record ServerTimeouts(Duration requestHead, Duration requestBody, Duratio
     }
 
     public ServerTimeouts withRequestHead(Duration d) {
-        return new ServerTimeouts(d, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate);
+        return new ServerTimeouts(d, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate, drainWindow);
     }
 
     public ServerTimeouts withRequestBody(Duration d) {
-        return new ServerTimeouts(requestHead, d, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate);
+        return new ServerTimeouts(requestHead, d, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate, drainWindow);
     }
 
     public ServerTimeouts withKeepAliveIdle(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, d, writeStall, reply, gracefulStop, minDataRate);
+        return new ServerTimeouts(requestHead, requestBody, d, writeStall, reply, gracefulStop, minDataRate, drainWindow);
     }
 
     public ServerTimeouts withWriteStall(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, d, reply, gracefulStop, minDataRate);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, d, reply, gracefulStop, minDataRate, drainWindow);
     }
 
     public ServerTimeouts withReply(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, d, gracefulStop, minDataRate);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, d, gracefulStop, minDataRate, drainWindow);
     }
 
     public ServerTimeouts withGracefulStop(Duration d) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, d, minDataRate);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, d, minDataRate, drainWindow);
+    }
+
+    public ServerTimeouts withDrainWindow(Duration d) {
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, minDataRate, d);
     }
 
     /** Bytes per second a client must keep up while it sends a body or reads a response; 0 for none. */
     public ServerTimeouts withMinDataRate(int bytesPerSecond) {
-        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, bytesPerSecond);
+        return new ServerTimeouts(requestHead, requestBody, keepAliveIdle, writeStall, reply, gracefulStop, bytesPerSecond, drainWindow);
     }
 }

@@ -21,6 +21,22 @@ public interface WebSocket {
     /** A binary message; the socket takes the buffer: do not change it afterwards. */
     CompletionStage<Void> sendBinary(ByteBuffer bytes);
 
+    /**
+     * Whether {@link #sendEncoded} may be used: a server's WebSocket (RFC 6455 framing) without a
+     * negotiated compression, whose frames are the same bytes whatever the connection.
+     */
+    default boolean acceptsEncoded() { return false; }
+
+    /**
+     * Writes {@code frames}, one or more whole frames encoded by a server's
+     * {@code FrameEncoder} without compression, as they are: how a message encoded once goes to
+     * many WebSockets. The buffer is not changed (a view of it is written). Only where
+     * {@link #acceptsEncoded()}; elsewhere an {@link UnsupportedOperationException}.
+     */
+    default CompletionStage<Void> sendEncoded(ByteBuffer frames) {
+        throw new UnsupportedOperationException("this WebSocket cannot take pre-encoded frames");
+    }
+
     /** A Ping of at most 125 bytes; the Pong comes to {@link WebSocketHandler#onPong}. */
     CompletionStage<Void> ping(ByteBuffer payload);
 

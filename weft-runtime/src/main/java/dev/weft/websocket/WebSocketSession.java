@@ -298,6 +298,16 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
         encoder.fragment(type, rest, true, c.sink());
     }
 
+    @Override public boolean acceptsEncoded() {
+        return encoder instanceof dev.weft.protocol.websocket.FrameEncoder f && f.sharesEncodings();
+    }
+
+    @Override public CompletionStage<Void> sendEncoded(ByteBuffer frames) {
+        if (!acceptsEncoded()) throw new UnsupportedOperationException("this WebSocket cannot take pre-encoded frames");
+        ByteBuffer view = frames.duplicate();
+        return send(view.remaining(), (c, done) -> c.sink().write(view));
+    }
+
     @Override public CompletionStage<Void> ping(ByteBuffer payload) {
         return send(payload.remaining(), (c, done) -> encoder.ping(payload, c.sink()));
     }

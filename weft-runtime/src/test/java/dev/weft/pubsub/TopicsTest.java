@@ -102,6 +102,42 @@ class TopicsTest {
         assertEquals(List.of("c"), seen(subscribe(t, "x", new Start.AfterTime(b.seconds(), b.tag()))));
     }
 
+    private Resume resumeOf(Collector c) {
+        return assertInstanceOf(Broker.Subscribed.Accepted.class, c.result()).resume();
+    }
+
+    @Test void nchanCursorsSayWhatWasLostToo() {
+        var t = topics(TopicLimits.DEFAULTS.withBufferLength(2));
+        Message a = publish(t, "y", "a");
+        clock.addAndGet(1_000);
+        Message b = publish(t, "y", "b");
+        Message c = publish(t, "y", "c");                        // a leaves the buffer
+        assertEquals(Resume.COMPLETE, resumeOf(subscribe(t, "y", new Start.AfterTime(a.seconds(), a.tag()))),
+                "the cursor is the message just before the oldest kept");
+        clock.addAndGet(1_000);
+        publish(t, "y", "d");                                    // b leaves: a's cursor now lost b
+        var gap = subscribe(t, "y", new Start.AfterTime(a.seconds(), a.tag()));
+        assertEquals(Resume.Status.GAP, resumeOf(gap).status());
+        assertEquals(List.of("c", "d"), seen(gap), "the oldest kept follow, as Nchan does");
+        assertEquals(Resume.COMPLETE, resumeOf(subscribe(t, "y", new Start.AfterTime(c.seconds(), c.tag()))));
+        assertEquals(Resume.Status.OTHER_EPOCH, resumeOf(subscribe(t, "y", new Start.AfterTime(a.seconds() - 60, 0))).status(),
+                "a cursor from before the topic was made is an earlier incarnation's");
+        var future = subscribe(t, "y", new Start.AfterTime(c.seconds() + 3600, 0));
+        assertEquals(Resume.Status.FUTURE, resumeOf(future).status());
+        assertEquals(List.of(), seen(future));
+        publish(t, "y", "e");
+        assertEquals(List.of("e"), seen(future), "a subscriber from the future waits for the next one");
+    }
+
+    @Test void aClockSteppedBackNeverMakesIdsGoBack() {
+        var t = topics(TopicLimits.DEFAULTS);
+        Message a = publish(t, "z", "a");
+        clock.addAndGet(-5_000);
+        Message b = publish(t, "z", "b");
+        assertEquals(a.seconds(), b.seconds());
+        assertEquals(a.tag() + 1, b.tag());
+    }
+
     @Test void fanOutIsOneTaskPerLoopAndOneEncodingPerPublish() {
         var t = topics(TopicLimits.DEFAULTS);
         var received = new AtomicInteger();

@@ -66,6 +66,13 @@ public final class FrameEncoder implements WebSocketEncoder {
         return new FrameEncoder(Objects.requireNonNull(masks, "masks"), deflate.deflater());
     }
 
+    /**
+     * True for a server's encoder without compression: its frames depend on the message alone
+     * (unmasked, no compression context), so one encoding of a message may be written to every
+     * connection.
+     */
+    public boolean sharesEncodings() { return masks == null && deflater == null; }
+
     @Override public void text(CharSequence text, ByteSink out) {
         startMessage();
         long n = Utf8.encodedLength(text);

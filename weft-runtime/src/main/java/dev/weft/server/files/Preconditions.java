@@ -3,11 +3,6 @@ package dev.weft.server.files;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Method;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 
 /**
  * The conditional request headers of RFC 9110 §13, evaluated in the order of §13.2.2 against a
@@ -18,11 +13,6 @@ import java.util.Locale;
 final class Preconditions {
     /** The outcome for the request as a whole. */
     enum Outcome { PROCEED, NOT_MODIFIED, PRECONDITION_FAILED }
-
-    /** RFC 850's form without its weekday, which a two-digit year would make inconsistent (1994 read as 2094). */
-    private static final DateTimeFormatter RFC_850 = DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", Locale.ROOT);
-    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
     private Preconditions() {}
 
@@ -74,24 +64,10 @@ final class Preconditions {
 
     /** Seconds since the epoch, or -1 when absent or not an HTTP-date. */
     static long parseDate(String value) {
-        if (value == null) return -1;
-        String v = value.trim();
-        for (DateTimeFormatter f : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, RFC_850, ASCTIME}) {
-            try {
-                if (f == DateTimeFormatter.RFC_1123_DATE_TIME) return java.time.ZonedDateTime.parse(v, f).toEpochSecond();
-                String text = f == RFC_850 ? v.substring(v.indexOf(", ") + 2) : v;
-                LocalDateTime t = LocalDateTime.parse(text, f);
-                if (f == RFC_850 && t.getYear() > LocalDateTime.now(ZoneOffset.UTC).getYear() + 50) t = t.minusYears(100);  // §5.6.7
-                return t.toEpochSecond(ZoneOffset.UTC);
-            } catch (DateTimeParseException notThisForm) {
-                // try the next
-            }
-        }
-        return -1;
+        long seconds = dev.weft.server.HttpDates.parse(value);
+        return seconds == Long.MIN_VALUE ? -1 : seconds;
     }
 
     /** An IMF-fixdate, as Last-Modified is sent. */
-    static String formatDate(long epochSeconds) {
-        return IMF_FIXDATE.format(java.time.Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
-    }
+    static String formatDate(long epochSeconds) { return dev.weft.server.HttpDates.format(epochSeconds); }
 }
