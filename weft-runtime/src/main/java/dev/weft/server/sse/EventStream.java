@@ -105,7 +105,13 @@ public final class EventStream {
         headers.add(FieldName.CACHE_CONTROL, "no-cache");
         for (Headers.Field f : options.headers()) headers.add(f.name(), f.value());
         var events = new EventStream(exchange, exchange.stream(Status.OK, headers));
-        if (!options.openingComment().isEmpty()) events.stream.write(SseEncoder.toBuffer(new SseEvent.Comment(options.openingComment())));
+        if (!options.openingComment().isEmpty()) {
+            // with a blank line after it, as Nchan sends it: some clients only look at whole blocks
+            byte[] comment = SseEncoder.toBytes(new SseEvent.Comment(options.openingComment()));
+            byte[] block = java.util.Arrays.copyOf(comment, comment.length + 1);
+            block[comment.length] = '\n';
+            events.stream.write(ByteBuffer.wrap(block));
+        }
         options.retry().ifPresent(r -> events.stream.write(SseEncoder.toBuffer(new SseEvent.Retry(r.toMillis()))));
         exchange.onCancel(events::ended);
         exchange.onDrain(events::drain);
