@@ -32,6 +32,7 @@ public final class Topics implements Broker {
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
     private final long epochBase;
     private volatile boolean closed;
 
@@ -90,6 +91,7 @@ public final class Topics implements Broker {
             var outcome = t.publish(contentType, eventType, bytes);
             if (outcome == null) continue;                                 // deleted meanwhile: a fresh topic
             if (outcome.refusal() != null) return new Published.Refused(outcome.refusal());
+            published.increment();
             return new Published.Accepted(outcome.message(), outcome.subscribers());
         }
     }
@@ -120,6 +122,9 @@ public final class Topics implements Broker {
         t.delete(Subscriber.EndReason.TOPIC_DELETED);
         return true;
     }
+
+    /** Messages accepted since this broker was made. */
+    public long published() { return published.sum(); }
 
     /** Topics alive now. */
     public int size() { return count.get(); }

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * the route's overflow policy (by default the stream is closed, and the browser's reconnection,
  * with its {@code Last-Event-ID}, is told what it missed).
  */
-final class EventSourceSubscriber implements Subscriber {
+final class EventSourceSubscriber implements Subscriber, PubSubRoutes.Streaming {
     /** A message as an SSE event: its type, Nchan's id, its bytes as UTF-8 data lines. */
     static final Message.Encoder<ByteBuffer> ENCODING = m -> SseEncoder.toBuffer(new SseEvent.Message(
             m.eventType().isEmpty() ? SseEvent.Message.DEFAULT_TYPE : m.eventType(),
@@ -37,6 +37,7 @@ final class EventSourceSubscriber implements Subscriber {
     private static final ByteBuffer TIMEOUT = ByteBuffer.wrap(":408: 408 Request Timeout\n\n".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
     private final PubSubRoutes routes;
+    private final String channel;
     private final Exchange exchange;
     private final EventStream.Options streamOptions;
     private final SubscriberQueue queue;
@@ -45,8 +46,11 @@ final class EventSourceSubscriber implements Subscriber {
     private Timer quiet;                              // the subscriber timeout, if the route has one
     private boolean waitingForReady;
 
-    private EventSourceSubscriber(PubSubRoutes routes, Exchange exchange, EventStream.Options streamOptions) {
+    private volatile int queued;                      // the queue's size, for the stats on other threads
+
+    private EventSourceSubscriber(PubSubRoutes routes, String channel, Exchange exchange, EventStream.Options streamOptions) {
         this.routes = routes;
+        this.channel = channel;
         this.exchange = exchange;
         this.streamOptions = streamOptions;
         var o = routes.options;
@@ -60,7 +64,7 @@ final class EventSourceSubscriber implements Subscriber {
     static void open(PubSubRoutes routes, String channel, Request request, Exchange exchange, Start start) {
         var options = EventStream.Options.DEFAULTS.withHeartbeat(routes.options.heartbeat()).withOpeningComment("hi")
                 .withHeaders(PubSubRoutes.corsHeaders(request));
-        var subscriber = new EventSourceSubscriber(routes, exchange, options);
+        var subscriber = new EventSourceSubscriber(routes, channel, exchange, options);
         if (routes.broker.subscribe(exchange.loop(), channel, start, subscriber) instanceof Broker.Subscribed.Refused r) {
             exchange.reply(routes.refused(request, r.why()));
         }
@@ -69,7 +73,11 @@ final class EventSourceSubscriber implements Subscriber {
     @Override public void onStart(Subscription s, Resume resume) {
         subscription = s;
         events = EventStream.open(exchange, streamOptions);
-        events.onClose(s::cancel);
+        routes.streaming.add(this);
+        events.onClose(() -> {
+            routes.streaming.remove(this);
+            s.cancel();
+        });
         var timeout = routes.options.subscriberTimeout();
         if (!timeout.isZero()) {
             quiet = exchange.loop().newTimer(this::timedOut);
@@ -83,13 +91,14 @@ final class EventSourceSubscriber implements Subscriber {
     @Override public void onMessage(Message m) {
         if (quiet != null) quiet.schedule(routes.options.subscriberTimeout().toNanos(), TimeUnit.NANOSECONDS);
         if (queue.isEmpty() && events.isReady()) {
-            events.sendEncoded(m.encoded(ENCODING));
+            write(m);
             return;
         }
         if (queue.offer(m) == SubscriberQueue.Offer.OVERFLOW) {
             end(EndReason.QUEUE_OVERFLOW);
             return;
         }
+        queued = queue.size();
         if (!waitingForReady) {
             waitingForReady = true;
             events.onReady(this::flush);
@@ -98,17 +107,36 @@ final class EventSourceSubscriber implements Subscriber {
 
     private void flush() {
         waitingForReady = false;
-        while (!queue.isEmpty() && events.isReady()) events.sendEncoded(queue.poll().encoded(ENCODING));
+        while (!queue.isEmpty() && events.isReady()) write(queue.poll());
+        queued = queue.size();
         if (!queue.isEmpty() && events.isOpen()) {
             waitingForReady = true;
             events.onReady(this::flush);
         }
     }
 
+    private void write(Message m) {
+        routes.delivered.increment();
+        events.sendEncoded(m.encoded(ENCODING));
+    }
+
+    @Override public String channel() { return channel; }
+
+    @Override public String transport() { return "eventsource"; }
+
+    @Override public int queued() { return queued; }
+
+    @Override public long behind() {
+        Subscription s = subscription;
+        return s == null ? 0 : s.lag();
+    }
+
     @Override public void onEnd(EndReason reason) { end(reason); }
 
     private void end(EndReason reason) {
         queue.clear();
+        queued = 0;
+        routes.streaming.remove(this);
         if (quiet != null) quiet.cancel();
         if (subscription != null) subscription.cancel();
         switch (reason) {

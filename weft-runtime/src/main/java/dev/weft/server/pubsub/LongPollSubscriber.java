@@ -40,6 +40,7 @@ final class LongPollSubscriber implements Subscriber {
     private Timer deadline;
     private boolean answered;
     private boolean joining;
+    private boolean parked;                           // counted in the routes' long-polls
 
     LongPollSubscriber(PubSubRoutes routes, String channel, Request request, Exchange exchange, Cursor cursor) {
         this.routes = routes;
@@ -65,6 +66,8 @@ final class LongPollSubscriber implements Subscriber {
                     subscription.cancel();
                     return;
                 }
+                parked = true;
+                routes.longPolls.incrementAndGet();
                 exchange.onCancel(this::leave);
                 exchange.onDrain(this::drain);
                 deadline = exchange.loop().schedule(routes.options.longPollTimeout().toNanos(), TimeUnit.NANOSECONDS, this::timedOut);
@@ -79,6 +82,7 @@ final class LongPollSubscriber implements Subscriber {
     @Override public void onMessage(Message m) {
         if (answered) return;
         answered = true;
+        routes.delivered.increment();
         exchange.reply(message(m));
         if (!joining) finish();
     }
@@ -86,12 +90,16 @@ final class LongPollSubscriber implements Subscriber {
     @Override public void onEnd(EndReason reason) {
         if (answered) return;
         answered = true;
-        if (deadline != null) deadline.cancel();
+        finish();
         Status status = reason == EndReason.TOPIC_DELETED ? Status.GONE : Status.SERVICE_UNAVAILABLE;
         exchange.reply(status(status, status == Status.SERVICE_UNAVAILABLE));
     }
 
     private void finish() {
+        if (parked) {
+            parked = false;
+            routes.longPolls.decrementAndGet();
+        }
         if (deadline != null) deadline.cancel();
         if (subscription != null) subscription.cancel();
     }
@@ -104,7 +112,7 @@ final class LongPollSubscriber implements Subscriber {
     private void timedOut() {
         if (answered) return;
         answered = true;
-        if (subscription != null) subscription.cancel();
+        finish();
         exchange.reply(status(Status.REQUEST_TIMEOUT, false));
     }
 

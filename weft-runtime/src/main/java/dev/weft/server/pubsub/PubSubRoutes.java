@@ -16,7 +16,12 @@ import dev.weft.server.Response;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -43,6 +48,21 @@ public final class PubSubRoutes {
 
     final Broker broker;
     final PubSubOptions options;
+    final AtomicInteger longPolls = new AtomicInteger();
+    final LongAdder delivered = new LongAdder();
+    /** SSE and WebSocket subscribers now, for their counts and lag. */
+    final Set<Streaming> streaming = ConcurrentHashMap.newKeySet();
+
+    /** A subscriber with a queue (EventSource, WebSocket), as the stats see it; any thread, values a little stale. */
+    interface Streaming {
+        String channel();
+
+        String transport();
+
+        int queued();
+
+        long behind();
+    }
 
     private PubSubRoutes(Broker broker, PubSubOptions options) {
         this.broker = Objects.requireNonNull(broker);
@@ -54,6 +74,21 @@ public final class PubSubRoutes {
     public static PubSubRoutes of(Broker broker, PubSubOptions options) { return new PubSubRoutes(broker, options); }
 
     public PubSubOptions options() { return options; }
+
+    /** Subscribers now and the {@code slowest} furthest behind (any thread; scans the streaming subscribers). */
+    public PubSubStats stats(int slowest) {
+        int eventSources = 0, webSockets = 0;
+        var lags = new java.util.ArrayList<PubSubStats.Lag>();
+        for (Streaming s : streaming) {
+            if (s.transport().equals("websocket")) webSockets++;
+            else eventSources++;
+            int queued = s.queued();
+            if (queued > 0 || lags.size() < slowest) lags.add(new PubSubStats.Lag(s.channel(), s.transport(), queued, s.behind()));
+        }
+        lags.sort(java.util.Comparator.comparingLong(PubSubStats.Lag::behind).reversed());
+        return new PubSubStats(longPolls.get(), eventSources, webSockets, delivered.sum(),
+                List.copyOf(lags.subList(0, Math.min(slowest, lags.size()))));
+    }
 
     /** The publisher endpoint (N4): POST or PUT publish, GET channel info, DELETE, OPTIONS; register with {@code any}. */
     public Handler.Async publisher(Function<Request, String> channel) {

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * 1000 {@code 408 Request Timeout}; a message from the client, 1008 (publishing is not allowed
  * here); a graceful stop, 1001 (the server's drain).
  */
-final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
+final class WebSocketSubscriber implements WebSocketHandler, Subscriber, PubSubRoutes.Streaming {
     static final String META = "ws+meta.nchan";
     static final Message.Encoder<ByteBuffer> META_FRAME = m -> frame(m, true);
     static final Message.Encoder<ByteBuffer> PLAIN_FRAME = m -> frame(m, false);
@@ -52,6 +52,7 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
     private Subscription subscription;
     private Timer quiet;
     private boolean sending;                           // a send's stage is awaited: queue behind it
+    private volatile int queued;                       // the queue's size, for the stats on other threads
 
     private WebSocketSubscriber(PubSubRoutes routes, String channel, Start start, EventLoop loop, boolean reportResume) {
         this.routes = routes;
@@ -97,7 +98,9 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
     @Override public void onBinary(WebSocket socket, ByteBuffer bytes) { end(1008, "Publishing not allowed."); }
 
     @Override public void onClose(WebSocket socket, int code, String reason) {
+        routes.streaming.remove(this);
         queue.clear();
+        queued = 0;
         if (quiet != null) quiet.cancel();
         if (subscription != null) subscription.cancel();
     }
@@ -106,6 +109,7 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
 
     @Override public void onStart(Subscription s, Resume resume) {
         subscription = s;
+        routes.streaming.add(this);
         if (reportResume && resume.status() != Resume.Status.COMPLETE) ws.sendText("weft-resume: " + LongPollSubscriber.describe(resume) + "\n\n");
     }
 
@@ -116,6 +120,18 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
             return;
         }
         if (queue.offer(m) == SubscriberQueue.Offer.OVERFLOW) end(1008, "subscriber too slow");
+        else queued = queue.size();
+    }
+
+    @Override public String channel() { return channel; }
+
+    @Override public String transport() { return "websocket"; }
+
+    @Override public int queued() { return queued; }
+
+    @Override public long behind() {
+        Subscription s = subscription;
+        return s == null ? 0 : s.lag();
     }
 
     @Override public void onEnd(EndReason reason) {
@@ -128,6 +144,7 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
     }
 
     private void send(Message m) {
+        routes.delivered.increment();
         var stage = ws.acceptsEncoded() ? ws.sendEncoded(m.encoded(meta ? META_FRAME : PLAIN_FRAME)) : sendOwn(m);
         if (!ws.isWritable()) {
             sending = true;
@@ -146,10 +163,13 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber {
 
     private void flush() {
         while (!sending && !queue.isEmpty() && ws.isWritable()) send(queue.poll());
+        queued = queue.size();
     }
 
     private void end(int code, String reason) {
+        routes.streaming.remove(this);
         queue.clear();
+        queued = 0;
         if (quiet != null) quiet.cancel();
         if (subscription != null) subscription.cancel();
         if (ws != null) ws.close(code, reason);
