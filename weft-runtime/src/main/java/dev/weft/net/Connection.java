@@ -62,6 +62,8 @@ public final class Connection {
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
     private final ConnectionOptions options;
+    private volatile int highWaterMark;         // the options' unless set otherwise (setWatermarks)
+    private int lowWaterMark;
     private final ConnectionHandler handler;
     private final Io io = new Io();
     private final Registration registration;
@@ -85,6 +87,8 @@ public final class Connection {
         this.id = IDS.incrementAndGet();
         this.channel = channel;
         this.options = options;
+        this.highWaterMark = options.highWaterMark();
+        this.lowWaterMark = options.lowWaterMark();
         this.handler = handler;
         this.taken = new DataRate(options.writeStallTimeout(), options.minWriteRate());
         channel.configureBlocking(false);
@@ -185,7 +189,20 @@ public final class Connection {
     }
 
     /** Any thread: the high-water mark this connection's output is held to. */
-    public int highWaterMark() { return options.highWaterMark(); }
+    public int highWaterMark() { return highWaterMark; }
+
+    /**
+     * Holds this connection's output to other water marks from now on (loop thread): a long-lived
+     * stream to a client that may stop reading keeps less in memory with lower ones, its producer
+     * holding the rest (a topic subscriber's messages are shared, so they cost it a reference).
+     */
+    public void setWatermarks(int high, int low) {
+        assertInLoop();
+        if (high < 1 || low < 0 || low > high) throw new IllegalArgumentException("water marks: high " + high + ", low " + low);
+        highWaterMark = high;
+        lowWaterMark = low;
+        checkHighWater();
+    }
 
     public long pendingBytes() {
         assertInLoop();
@@ -395,11 +412,11 @@ public final class Connection {
     }
 
     private void checkHighWater() {
-        if (!unwritable && footprint() >= options.highWaterMark()) unwritable = true;
+        if (!unwritable && footprint() >= highWaterMark) unwritable = true;
     }
 
     private long footprint() {
-        return writes == null ? 0 : writes.footprint(loop.buffers().bufferSize(), options.highWaterMark());
+        return writes == null ? 0 : writes.footprint(loop.buffers().bufferSize(), highWaterMark);
     }
 
     private void afterWrite(long written) {
@@ -413,7 +430,7 @@ public final class Connection {
             watchProgress(written);
         }
         updateInterest();
-        if (unwritable && state == State.OPEN && footprint() <= options.lowWaterMark()) {
+        if (unwritable && state == State.OPEN && footprint() <= lowWaterMark) {
             unwritable = false;
             handler.onWritable(this);
         }

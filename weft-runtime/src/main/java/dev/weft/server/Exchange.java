@@ -50,6 +50,13 @@ public interface Exchange {
      */
     EventLoop loop();
 
+    /**
+     * Holds the connection's output to these water marks from now on, instead of the server's
+     * ({@code ConnectionOptions}): a long-lived stream to a client that may stop reading (a topic
+     * subscriber with thousands of peers) keeps less in memory per connection with lower ones.
+     */
+    void writeWatermarks(int high, int low);
+
     /** False once the client left, the reply deadline fired, or the connection closed. */
     boolean isOpen();
 

@@ -18,6 +18,9 @@ interface ExchangeHost {
     /** The connection's loop. */
     dev.weft.loop.EventLoop eventLoop();
 
+    /** Loop only: the connection's water marks from now on. */
+    void setWatermarks(int high, int low);
+
     /** Any thread: runs {@code task} on the loop, always queued (so it cannot overtake queued tasks). */
     void post(Runnable task);
 

@@ -176,6 +176,13 @@ final class HttpExchange implements Exchange {
 
     @Override public dev.weft.loop.EventLoop loop() { return host.eventLoop(); }
 
+    @Override public void writeWatermarks(int high, int low) {
+        if (high < 1 || low < 0 || low > high) throw new IllegalArgumentException("water marks: high " + high + ", low " + low);
+        host.execute(() -> {
+            if (open) host.setWatermarks(high, low);
+        });
+    }
+
     @Override public void onDrain(Runnable action) {
         capture();
         java.util.Objects.requireNonNull(action, "action");

@@ -84,6 +84,8 @@ final class ResponseQueue implements ExchangeHost {
 
     @Override public dev.weft.loop.EventLoop eventLoop() { return connection.loop(); }
 
+    @Override public void setWatermarks(int high, int low) { connection.setWatermarks(high, low); }
+
     @Override public void execute(Runnable task) {
         try {
             connection.execute(task);

@@ -37,6 +37,12 @@ public interface WebSocket {
         throw new UnsupportedOperationException("this WebSocket cannot take pre-encoded frames");
     }
 
+    /**
+     * Holds the connection's output to these water marks from now on (see
+     * {@code Connection.setWatermarks}): lower ones keep less in memory for a peer that reads slowly.
+     */
+    default void writeWatermarks(int high, int low) {}
+
     /** A Ping of at most 125 bytes; the Pong comes to {@link WebSocketHandler#onPong}. */
     CompletionStage<Void> ping(ByteBuffer payload);
 

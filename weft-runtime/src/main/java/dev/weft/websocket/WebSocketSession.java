@@ -298,6 +298,14 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
         encoder.fragment(type, rest, true, c.sink());
     }
 
+    @Override public void writeWatermarks(int high, int low) {
+        if (high < 1 || low < 0 || low > high) throw new IllegalArgumentException("water marks: high " + high + ", low " + low);
+        onLoop(() -> {
+            Connection c = connection;
+            if (c != null && c.isOpen()) c.setWatermarks(high, low);
+        });
+    }
+
     @Override public boolean acceptsEncoded() {
         return encoder instanceof dev.weft.protocol.websocket.FrameEncoder f && f.sharesEncodings();
     }

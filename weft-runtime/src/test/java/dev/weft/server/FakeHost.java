@@ -24,6 +24,8 @@ final class FakeHost implements ExchangeHost, AutoCloseable {
     final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-loop"));
     final List<HttpExchange> replies = new CopyOnWriteArrayList<>();
 
+    @Override public void setWatermarks(int high, int low) {}
+
     @Override public dev.weft.loop.EventLoop eventLoop() { throw new UnsupportedOperationException("a fake host has no event loop"); }
     final List<HttpExchange> wanted = new CopyOnWriteArrayList<>();
     final List<Throwable> failures = new CopyOnWriteArrayList<>();

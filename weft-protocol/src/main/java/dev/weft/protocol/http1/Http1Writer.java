@@ -26,7 +26,8 @@ import java.util.Objects;
  *   <li>The framing, by RFC 9112 §6.3: a reply to HEAD, 204 or 304 has no body ({@code EMPTY});
  *       a known length is {@code Fixed}; {@link #NO_BODY} is {@code Fixed(0)}; an unknown length
  *       is {@code CHUNKED} for an HTTP/1.1 request and {@code UNTIL_CLOSE} for HTTP/1.0, which
- *       cannot decode chunks (RFC 9112 §6.1).</li>
+ *       cannot decode chunks (RFC 9112 §6.1), and for a response that says
+ *       {@code Connection: close} itself.</li>
  *   <li>The head: status line, the caller's fields as spelled (a 204 loses Content-Length and
  *       Transfer-Encoding), then the fields the writer adds, in canonical case: Content-Length or
  *       Transfer-Encoding, Connection, Date.</li>
@@ -83,7 +84,8 @@ public final class Http1Writer {
         int code = status.code();
         boolean noContent = code == 204;                      // RFC 9110 §8.6, RFC 9112 §6.1
         long declared = noContent ? -1 : declaredLength(headers, contentLength);
-        BodyFraming framing = responseFraming(code, request, declared >= 0 ? declared : contentLength);
+        BodyFraming framing = responseFraming(code, request, declared >= 0 ? declared : contentLength,
+                headers.containsToken(FieldName.CONNECTION, "close"));
         // A reply to HEAD and a 304 may repeat the GET response's Transfer-Encoding (RFC 9110
         // §9.3.2, §15.4.5), except to HTTP/1.0 (RFC 9112 §6.1); a body's framing is the writer's.
         boolean stripCoding = noContent || request.version() == Version.HTTP_1_0;
@@ -172,12 +174,16 @@ public final class Http1Writer {
 
     // -- framing --
 
-    /** RFC 9112 §6.3 rules 1, 6 and 8, in the server's role. */
-    private static BodyFraming responseFraming(int code, RequestInfo request, long length) {
+    /**
+     * RFC 9112 §6.3 rules 1, 6 and 8, in the server's role. A body of unknown length in a
+     * response that says {@code Connection: close} itself ends at the close: the connection goes
+     * with it anyway, so chunk framing would only add bytes (an event stream, as Nchan sends one).
+     */
+    private static BodyFraming responseFraming(int code, RequestInfo request, long length, boolean closes) {
         if (request.method() == Method.HEAD || code == 204 || code == 304) return BodyFraming.EMPTY;
         if (length > 0) return new BodyFraming.Fixed(length);
         if (length == 0 || length == NO_BODY) return FIXED_ZERO;
-        return request.version() == Version.HTTP_1_1 ? BodyFraming.CHUNKED : BodyFraming.UNTIL_CLOSE;
+        return request.version() == Version.HTTP_1_1 && !closes ? BodyFraming.CHUNKED : BodyFraming.UNTIL_CLOSE;
     }
 
     /**

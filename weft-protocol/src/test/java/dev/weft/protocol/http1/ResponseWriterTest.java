@@ -53,6 +53,17 @@ class ResponseWriterTest {
     }
 
     @Test
+    void unknownLengthThatClosesAnywayEndsAtTheClose() {
+        // RFC 9112 §6.3 rule 8: the connection closes with this response, so no chunk framing is needed
+        var framing = write(Status.OK, Headers.of("Connection", "close"), UNKNOWN_LENGTH, GET_11);
+        assertEquals(BodyFraming.UNTIL_CLOSE, framing);
+        var body = BodyEncoder.of(framing);
+        body.encode(ascii("data: x\n\n"), out);
+        assertEquals("HTTP/1.1 200 OK\r\nConnection: close\r\n" + DATE + "\r\ndata: x\n\n", out.text());
+        assertTrue(Http1Writer.willClose(framing, GET_11, Headers.of("Connection", "close")));
+    }
+
+    @Test
     void headKeepsTheLengthAGetWouldHaveHadButHasNoBody() {
         // RFC 9110 §9.3.2: the same header fields as GET; RFC 9112 §6.3 rule 1: no content
         assertEquals(BodyFraming.EMPTY, write(Status.OK, Headers.of("Content-Type", "text/html"), 1234, HEAD_11));

@@ -63,7 +63,7 @@ final class EventSourceSubscriber implements Subscriber, PubSubRoutes.Streaming 
      */
     static void open(PubSubRoutes routes, String channel, Request request, Exchange exchange, Start start) {
         var options = EventStream.Options.DEFAULTS.withHeartbeat(routes.options.heartbeat()).withOpeningComment("hi")
-                .withHeaders(PubSubRoutes.corsHeaders(request));
+                .withHeaders(PubSubRoutes.corsHeaders(request)).withCloseDelimited(true);
         var subscriber = new EventSourceSubscriber(routes, channel, exchange, options);
         if (routes.broker.subscribe(exchange.loop(), channel, start, subscriber) instanceof Broker.Subscribed.Refused r) {
             exchange.reply(routes.refused(request, r.why()));
@@ -72,6 +72,7 @@ final class EventSourceSubscriber implements Subscriber, PubSubRoutes.Streaming 
 
     @Override public void onStart(Subscription s, Resume resume) {
         subscription = s;
+        exchange.writeWatermarks(PubSubRoutes.HIGH_WATER, PubSubRoutes.LOW_WATER);
         events = EventStream.open(exchange, streamOptions);
         routes.streaming.add(this);
         events.onClose(() -> {

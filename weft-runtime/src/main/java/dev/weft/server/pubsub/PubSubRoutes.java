@@ -44,6 +44,13 @@ import java.util.function.Function;
  */
 public final class PubSubRoutes {
     static final String VARY = "If-None-Match, If-Modified-Since";
+    /**
+     * Output water marks of a streaming subscriber's connection. The kernel's socket buffers hold
+     * far more than this already; past it, messages wait in the subscriber's queue, where each
+     * costs a reference to the one shared message rather than bytes of its own, so fifteen
+     * thousand subscribers that stop reading hold little.
+     */
+    static final int HIGH_WATER = 16 << 10, LOW_WATER = 4 << 10;
     static final String INVALID_ID = "Message ID invalid";
 
     final Broker broker;

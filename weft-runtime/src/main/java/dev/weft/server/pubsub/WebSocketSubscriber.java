@@ -81,6 +81,7 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber, PubSubR
 
     @Override public void onOpen(WebSocket socket) {
         ws = socket;
+        socket.writeWatermarks(PubSubRoutes.HIGH_WATER, PubSubRoutes.LOW_WATER);
         meta = socket.subprotocol().map(META::equals).orElse(false);
         if (routes.broker.subscribe(loop, channel, start, this) instanceof Broker.Subscribed.Refused r) {
             socket.close(r.why() == dev.weft.pubsub.Refusal.CLOSED ? 1001 : 1008, r.why().toString());

@@ -56,9 +56,14 @@ public final class EventStream {
      * @param openingComment a comment sent first so the client sees the stream open at once
      *                       (Nchan sends {@code hi}); empty for none
      * @param headers        extra response headers (CORS, say)
+     * @param closeDelimited the body ends when the connection closes, as Nchan frames its streams,
+     *                       rather than in chunks: no framing bytes per event, and each event is
+     *                       written as its encoded bytes alone (shared between subscribers); the
+     *                       connection is not reused after the stream
      */
-    public record Options(Duration heartbeat, Optional<Duration> retry, String openingComment, Headers headers) {
-        public static final Options DEFAULTS = new Options(Duration.ofSeconds(15), Optional.empty(), "", Headers.empty());
+    public record Options(Duration heartbeat, Optional<Duration> retry, String openingComment, Headers headers,
+                          boolean closeDelimited) {
+        public static final Options DEFAULTS = new Options(Duration.ofSeconds(15), Optional.empty(), "", Headers.empty(), false);
 
         public Options {
             Objects.requireNonNull(heartbeat);
@@ -68,13 +73,15 @@ public final class EventStream {
             if (heartbeat.isNegative()) throw new IllegalArgumentException("heartbeat < 0");
         }
 
-        public Options withHeartbeat(Duration d) { return new Options(d, retry, openingComment, headers); }
+        public Options withHeartbeat(Duration d) { return new Options(d, retry, openingComment, headers, closeDelimited); }
 
-        public Options withRetry(Duration d) { return new Options(heartbeat, Optional.of(d), openingComment, headers); }
+        public Options withRetry(Duration d) { return new Options(heartbeat, Optional.of(d), openingComment, headers, closeDelimited); }
 
-        public Options withOpeningComment(String text) { return new Options(heartbeat, retry, text, headers); }
+        public Options withOpeningComment(String text) { return new Options(heartbeat, retry, text, headers, closeDelimited); }
 
-        public Options withHeaders(Headers h) { return new Options(heartbeat, retry, openingComment, h); }
+        public Options withHeaders(Headers h) { return new Options(heartbeat, retry, openingComment, h, closeDelimited); }
+
+        public Options withCloseDelimited(boolean on) { return new Options(heartbeat, retry, openingComment, headers, on); }
     }
 
     /** The response type, as Nchan and most servers write it. */
@@ -104,6 +111,7 @@ public final class EventStream {
         headers.add(FieldName.CONTENT_TYPE, CONTENT_TYPE);
         headers.add(FieldName.CACHE_CONTROL, "no-cache");
         for (Headers.Field f : options.headers()) headers.add(f.name(), f.value());
+        if (options.closeDelimited()) headers.add(FieldName.CONNECTION, "close");
         var events = new EventStream(exchange, exchange.stream(Status.OK, headers));
         if (!options.openingComment().isEmpty()) {
             // with a blank line after it, as Nchan sends it: some clients only look at whole blocks
