@@ -13,7 +13,8 @@ import java.util.List;
  * The client side of {@link PubSubHostileTest}'s scale case, run as a child JVM so that its
  * sockets count against its own open-file limit: opens N EventSource subscriptions to
  * {@code /sub/CHANNEL} with small receive buffers, prints {@code SENT}, and then never reads a
- * byte, until its standard input closes. Usage: {@code StalledSubscribers PORT N CHANNEL}.
+ * byte, until its standard input closes; with {@code longpoll}, parked long-polls instead.
+ * Usage: {@code StalledSubscribers PORT N CHANNEL [longpoll]}.
  */
 public final class StalledSubscribers {
     private StalledSubscribers() {}
@@ -21,7 +22,9 @@ public final class StalledSubscribers {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         int count = Integer.parseInt(args[1]);
-        byte[] request = ("GET /sub/" + args[2] + " HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n\r\n")
+        boolean longPoll = args.length > 3 && args[3].equals("longpoll");
+        byte[] request = ("GET /sub/" + args[2] + " HTTP/1.1\r\nHost: t\r\n"
+                + (longPoll ? "If-None-Match: 4102444800:0\r\n" : "Accept: text/event-stream\r\n") + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         List<SocketChannel> sockets = new ArrayList<>(count);
         try {
