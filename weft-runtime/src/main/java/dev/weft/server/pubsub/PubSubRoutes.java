@@ -193,8 +193,9 @@ public final class PubSubRoutes {
         Transport chosen = transport != Transport.ANY ? transport
                 : upgrade ? Transport.WEBSOCKET : stream ? Transport.EVENT_SOURCE : Transport.LONG_POLL;
         if (cursor == Cursor.Invalid.INVALID) {
-            Response bad = cors(request, Response.text(Status.BAD_REQUEST, INVALID_ID));
-            exchange.reply(chosen == Transport.LONG_POLL ? bad.withHeader("vary", VARY) : bad);
+            // N13, byte for byte: Nchan says text/plain without a charset and no Vary here
+            exchange.reply(cors(request, Response.bytes(Status.BAD_REQUEST, "text/plain",
+                    INVALID_ID.getBytes(StandardCharsets.US_ASCII))));
             return;
         }
         Start start = cursor instanceof Cursor.After after ? after.start() : options.firstMessage();
