@@ -43,6 +43,16 @@ public interface WebSocket {
      */
     default void writeWatermarks(int high, int low) {}
 
+    /**
+     * Stops reading from the peer until {@link #resumeReading}: inbound backpressure for a
+     * consumer that falls behind. Messages already read still arrive (at most one read's worth);
+     * the peer's silence meanwhile does not count against it (no ping deadline runs).
+     */
+    default void suspendReading() {}
+
+    /** Reads again after {@link #suspendReading}. */
+    default void resumeReading() {}
+
     /** A Ping of at most 125 bytes; the Pong comes to {@link WebSocketHandler#onPong}. */
     CompletionStage<Void> ping(ByteBuffer payload);
 

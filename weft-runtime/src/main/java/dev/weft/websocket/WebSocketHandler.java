@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * What a WebSocket's owner is told, on the connection's loop and, on a server, in the context of
- * the request that opened it. Callbacks must not block (use a virtual thread for that, see
- * {@code dev.weft.server.websocket.WebSockets#blocking}). Messages come whole: the pieces of a
+ * the request that opened it. Callbacks must not block: code that blocks is written against
+ * {@link BlockingWebSocket}, which runs it on a virtual thread. Messages come whole: the pieces of a
  * fragmented message are joined, up to the message limit.
  */
 public interface WebSocketHandler {

@@ -218,6 +218,10 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
             c.abort();                                            // the peer never answered our Close
             return;
         }
+        if (c.isReadSuspended()) {                               // our consumer is behind, not the peer
+            lastByteNanos = now;
+            pingOut = false;
+        }
         long quiet = now - lastByteNanos;
         if (pingOut && quiet >= settings.pongTimeout().toNanos() + settings.pingInterval().toNanos()) {
             LOG.debug(() -> c + ": no pong within " + settings.pongTimeout());
@@ -314,6 +318,20 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
         if (!acceptsEncoded()) throw new UnsupportedOperationException("this WebSocket cannot take pre-encoded frames");
         ByteBuffer view = frames.duplicate();
         return send(view.remaining(), (c, done) -> c.sink().write(view));
+    }
+
+    @Override public void suspendReading() {
+        onLoop(() -> {
+            Connection c = connection;
+            if (c != null && c.isOpen()) c.suspendRead();
+        });
+    }
+
+    @Override public void resumeReading() {
+        onLoop(() -> {
+            Connection c = connection;
+            if (c != null && c.isOpen()) c.resumeRead();
+        });
     }
 
     @Override public CompletionStage<Void> ping(ByteBuffer payload) {

@@ -13,6 +13,7 @@ import dev.weft.server.Request;
 import dev.weft.server.RequestContext;
 import dev.weft.server.Response;
 import dev.weft.server.UpgradedConnection;
+import dev.weft.websocket.BlockingWebSocket;
 import dev.weft.websocket.WebSocketHandler;
 import dev.weft.websocket.WebSocketSession;
 import dev.weft.websocket.WebSocketSettings;
@@ -63,6 +64,20 @@ public final class WebSockets {
     public static Handler.Async route(Options options, Function<Request, WebSocketHandler> handlers) {
         var handshake = new ServerHandshake(options.handshake());
         return (request, exchange) -> upgrade(options, handshake, handlers, request, exchange);
+    }
+
+    /**
+     * A route whose sessions are written in the blocking style: {@code bodies} gives, per
+     * handshake request, the code run on a virtual thread of its own for that WebSocket, in the
+     * request's context (see {@link BlockingWebSocket}).
+     */
+    public static Handler.Async blocking(Function<Request, BlockingWebSocket.Body> bodies) {
+        return blocking(Options.DEFAULTS, bodies);
+    }
+
+    public static Handler.Async blocking(Options options, Function<Request, BlockingWebSocket.Body> bodies) {
+        return route(options, request -> BlockingWebSocket.handler(BlockingWebSocket.DEFAULT_QUEUE,
+                RequestContext.capture()::run, bodies.apply(request)));
     }
 
     private static void upgrade(Options options, ServerHandshake handshake, Function<Request, WebSocketHandler> handlers,
