@@ -11,8 +11,8 @@ public final class Main {
             usage: weft <command> [options]
 
             commands:
-              demo [--host H] [--port P] [--loops N]   serve the demo (long-poll chat, streamed clock,
-                                                       live counters) on http://127.0.0.1:8080/
+              demo [--host H] [--port P] [--loops N]   serve the demo (a chat over WebSocket, SSE or
+                                                       long-poll, a live dashboard) on http://127.0.0.1:8080/
               serve [DIR] [options]                    serve the files of a folder on http://127.0.0.1:8000/
                                                        (weft serve --help lists the options)
               pubsub [options]                         publish/subscribe channels with Nchan's protocol
