@@ -78,7 +78,7 @@ public final class Connection {
     private WriteQueue writes;                  // made on first write
     private ByteSink sink;                      // made on first use
     private Timer timer;                        // write stall, then linger; made on first use
-    private final DataRate taken;               // how the peer takes our output while some waits
+    private DataRate taken;                     // how the peer takes our output while some waits; made on first use
     private Throwable failure;
 
     private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
@@ -90,7 +90,6 @@ public final class Connection {
         this.highWaterMark = options.highWaterMark();
         this.lowWaterMark = options.lowWaterMark();
         this.handler = handler;
-        this.taken = new DataRate(options.writeStallTimeout(), options.minWriteRate());
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
@@ -439,10 +438,11 @@ public final class Connection {
     /** Output is waiting: count what the peer took, and start judging it if we were not already. */
     private void watchProgress(long written) {
         long now = loop.nanoTime();
-        if (timer().isPending()) {
+        if (timer().isPending() && taken != null) {
             taken.progressed(written, now);
             return;
         }
+        if (taken == null) taken = new DataRate(options.writeStallTimeout(), options.minWriteRate());
         taken.start(now);
         timer().schedule(options.writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }

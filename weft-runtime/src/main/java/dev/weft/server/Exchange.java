@@ -4,6 +4,8 @@ import dev.weft.loop.EventLoop;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Status;
 
+import java.time.Duration;
+
 /**
  * One request and the right to answer it: the reply handle an {@link Handler.Async} handler
  * keeps while it waits, and may hand to any thread (ARCHITECTURE.md convention 10).
@@ -77,6 +79,15 @@ public interface Exchange {
      * to finish until the graceful deadline, then closed. A second action runs after the first.
      */
     void onDrain(Runnable action);
+
+    /**
+     * This exchange's reply deadline, {@code timeout} from now, in place of the server's
+     * ({@code ServerTimeouts.reply}): if no reply was given when it passes, {@code onTimeout} runs
+     * on the loop in the request's context and should answer (a long-poll's "nothing new"); from
+     * then the server's usual period applies again. It reuses the connection's reply timer, so a
+     * parked request needs no timer of its own.
+     */
+    void replyTimeout(Duration timeout, Runnable onTimeout);
 
     /**
      * Starts a streamed response: the head now, the body in pieces through the returned stream

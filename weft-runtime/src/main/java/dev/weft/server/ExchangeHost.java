@@ -72,4 +72,7 @@ interface ExchangeHost {
 
     /** The memory budget is spent: answer 503 if no reply was given, and read no more requests here. */
     void turnAway(HttpExchange exchange);
+
+    /** Loop: {@code exchange} set a reply deadline of its own; the reply timer is armed anew. */
+    void replyDeadlineChanged(HttpExchange exchange);
 }

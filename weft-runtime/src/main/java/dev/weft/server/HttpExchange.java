@@ -8,10 +8,9 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's {@link Exchange}. Called from any thread; its state belongs to the connection's
@@ -49,10 +48,16 @@ final class HttpExchange implements Exchange {
     @FunctionalInterface interface Callback { void run() throws Exception; }
 
     private static final int FREE = 0, APP = 1, SERVER = 2;
-    private static final VarHandle CLAIM;
+    private static final int BODY_CLAIMED = 1, ANSWERED = 2;
+    // Plain fields behind VarHandles rather than Atomic* objects: a parked long-poll keeps its
+    // exchange for minutes, and ten thousand of them should not carry three more objects each.
+    private static final VarHandle CLAIM, FLAGS, BODY_HELD;
     static {
         try {
-            CLAIM = MethodHandles.lookup().findVarHandle(HttpExchange.class, "claim", int.class);
+            var lookup = MethodHandles.lookup();
+            CLAIM = lookup.findVarHandle(HttpExchange.class, "claim", int.class);
+            FLAGS = lookup.findVarHandle(HttpExchange.class, "flags", int.class);
+            BODY_HELD = lookup.findVarHandle(HttpExchange.class, "bodyHeld", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,14 +67,13 @@ final class HttpExchange implements Exchange {
     private final Request request;
     private final long startNanos;
     @SuppressWarnings("unused") private volatile int claim;        // via CLAIM
-    private final AtomicBoolean bodyClaimed = new AtomicBoolean();
-    private final AtomicBoolean answered = new AtomicBoolean();
+    @SuppressWarnings("unused") private volatile int flags;        // BODY_CLAIMED | ANSWERED, via FLAGS
     private volatile boolean open = true;
     private volatile RequestContext context;
     private volatile Thread handlerThread;  // the thread running a handler or callback of ours now
     private volatile Thread worker;         // a blocking handler's virtual thread, to interrupt on cancel
     /** Bytes of this request's body held against the server's memory budget; -1 once the exchange ended. */
-    private final AtomicLong bodyHeld = new AtomicLong();
+    @SuppressWarnings("unused") private volatile long bodyHeld;    // via BODY_HELD
     /** Why the body will not complete (the client's doing), once it failed; read by any thread. */
     private volatile Throwable bodyFailure;
 
@@ -77,8 +81,12 @@ final class HttpExchange implements Exchange {
     private Reply reply = Reply.Flat.AWAITING;
     private BodyState body;
     private BodyReader reader;
-    private List<Runnable> cancelActions = List.of();
+    private Runnable cancelAction;                               // the first onCancel action; null: none
+    private List<Runnable> moreCancelActions;                    // any after it (rare); null: none
     private Runnable drainAction;                                // null: none registered
+    private boolean hasOwnDeadline;                              // replyTimeout was called: ownDeadline rules
+    private long ownDeadline;                                    // in loop nanos
+    private Runnable onOwnDeadline;                              // what runs when it passes; null: none
     // the connection's, loop-only
     boolean keepAlive;                      // the request allows another after it (RFC 9112 §9.3)
     boolean continueDue;                    // 100 Continue owed once the body is wanted and this is first in line
@@ -161,7 +169,7 @@ final class HttpExchange implements Exchange {
 
     @Override public void readBody(BodyReader reader) {
         capture();
-        if (!bodyClaimed.compareAndSet(false, true)) throw new UsageViolation("readBody called twice: " + request);
+        if (((int) FLAGS.getAndBitwiseOr(this, BODY_CLAIMED) & BODY_CLAIMED) != 0) throw new UsageViolation("readBody called twice: " + request);
         host.execute(() -> startReading(reader));
     }
 
@@ -213,8 +221,12 @@ final class HttpExchange implements Exchange {
                 return;
             }
             if (reply instanceof Reply.Flat f && f == Reply.Flat.SENT) return;
-            if (cancelActions.isEmpty()) cancelActions = new ArrayList<>(2);
-            cancelActions.add(action);
+            if (cancelAction == null) {
+                cancelAction = action;
+                return;
+            }
+            if (moreCancelActions == null) moreCancelActions = new ArrayList<>(2);
+            moreCancelActions.add(action);
         });
     }
 
@@ -243,6 +255,36 @@ final class HttpExchange implements Exchange {
     Reply replyState() { return reply; }
 
     long startNanos() { return startNanos; }
+
+    @Override public void replyTimeout(Duration timeout, Runnable onTimeout) {
+        capture();
+        long nanos = timeout.toNanos();
+        if (nanos <= 0) throw new IllegalArgumentException("a reply timeout must be positive: " + timeout);
+        java.util.Objects.requireNonNull(onTimeout, "onTimeout");
+        host.execute(() -> {
+            if (reply != Reply.Flat.AWAITING) return;
+            hasOwnDeadline = true;
+            ownDeadline = host.eventLoop().nanoTime() + nanos;
+            onOwnDeadline = onTimeout;
+            host.replyDeadlineChanged(this);
+        });
+    }
+
+    /** Loop: when the reply is due, by the application's own deadline or else {@code defaultDue}. */
+    long replyDue(long defaultDue) { return hasOwnDeadline ? ownDeadline : defaultDue; }
+
+    /**
+     * Loop: the reply deadline passed. With an action of the application's, it runs and the
+     * server's period starts again from {@code now}; true. Without one, false: the server answers.
+     */
+    boolean ownDeadlinePassed(long now, long period) {
+        Runnable action = onOwnDeadline;
+        if (action == null) return false;
+        onOwnDeadline = null;
+        ownDeadline = now + period;
+        runGuarded(action::run);
+        return true;
+    }
 
     /** A body piece for the reader; false when the reader paused. */
     boolean deliver(ByteBuffer piece) {
@@ -285,7 +327,8 @@ final class HttpExchange implements Exchange {
     /** The reply has been handed to the connection in full. */
     void sent() {
         reply = Reply.Flat.SENT;
-        cancelActions = List.of();
+        cancelAction = null;
+        moreCancelActions = null;
         releaseAllBody();
     }
 
@@ -298,19 +341,27 @@ final class HttpExchange implements Exchange {
      * bytes are no longer accounted and this always succeeds.
      */
     boolean reserveBody(long n) {
-        if (bodyHeld.get() < 0) return true;
+        if ((long) BODY_HELD.getVolatile(this) < 0) return true;
         if (!host.reserve(n)) return false;
-        if (bodyHeld.getAndUpdate(held -> held < 0 ? held : held + n) < 0) host.release(n);
+        if (addToHeld(n) < 0) host.release(n);
         return true;
     }
 
     /** Any thread: gives back {@code n} bytes of {@link #reserveBody}. */
     void releaseBody(long n) {
-        if (bodyHeld.getAndUpdate(held -> held < 0 ? held : held - n) >= 0) host.release(n);
+        if (addToHeld(-n) >= 0) host.release(n);
+    }
+
+    /** Adds {@code n} to the bytes held unless the exchange ended (-1); returns what was held before. */
+    private long addToHeld(long n) {
+        for (;;) {
+            long held = (long) BODY_HELD.getVolatile(this);
+            if (held < 0 || BODY_HELD.compareAndSet(this, held, held + n)) return held;
+        }
     }
 
     private void releaseAllBody() {
-        long held = bodyHeld.getAndSet(-1);
+        long held = (long) BODY_HELD.getAndSet(this, -1L);
         if (held > 0) host.release(held);
     }
 
@@ -336,9 +387,12 @@ final class HttpExchange implements Exchange {
         if (was instanceof Reply.Streaming(ExchangeStream s)) s.cancelled();
         Thread w = worker;
         if (w != null) w.interrupt();
-        List<Runnable> actions = cancelActions;
-        cancelActions = List.of();
-        for (Runnable a : actions) runGuarded(a::run);
+        Runnable first = cancelAction;
+        List<Runnable> more = moreCancelActions;
+        cancelAction = null;
+        moreCancelActions = null;
+        if (first != null) runGuarded(first::run);
+        if (more != null) for (Runnable a : more) runGuarded(a::run);
     }
 
     /** Runs a handler or callback in this request's context; a throw becomes a 500 (or an abort). */
@@ -388,7 +442,7 @@ final class HttpExchange implements Exchange {
 
     /** The application answers once, whether or not its answer still counts (step 1 above). */
     private void answerOnce() {
-        if (!answered.compareAndSet(false, true)) throw new UsageViolation("this exchange was already answered: " + request);
+        if (((int) FLAGS.getAndBitwiseOr(this, ANSWERED) & ANSWERED) != 0) throw new UsageViolation("this exchange was already answered: " + request);
     }
 
     private boolean claim(int who) { return CLAIM.compareAndSet(this, FREE, who); }

@@ -20,11 +20,17 @@ public final class RequestContext {
     /** The request being handled: bound while a handler runs and while its callbacks run. */
     public static final ScopedValue<Request> CURRENT = ScopedValue.newInstance();
 
-    private static final RequestContext EMPTY = new RequestContext(null);
+    private static final RequestContext EMPTY = new RequestContext(null, null);
 
-    private final ScopedValue.Carrier bindings;    // null: nothing to bind
+    // With no carried values (the common case) only the request is kept and its binding is made
+    // when the context is entered: a parked exchange then holds one small object, not a carrier too.
+    private final Request request;                 // null: nothing to bind
+    private final ScopedValue.Carrier bindings;    // null: bind the request alone
 
-    private RequestContext(ScopedValue.Carrier bindings) { this.bindings = bindings; }
+    private RequestContext(Request request, ScopedValue.Carrier bindings) {
+        this.request = request;
+        this.bindings = bindings;
+    }
 
     /** The request bound to {@link #CURRENT} on this thread, if any. */
     public static Optional<Request> current() {
@@ -38,10 +44,11 @@ public final class RequestContext {
 
     /** {@code request} bound to {@link #CURRENT}, plus its server's carried values bound on this thread now. */
     static RequestContext of(Request request) {
-        ScopedValue.Carrier carrier = ScopedValue.where(CURRENT, request);
         List<ScopedValue<?>> carried = request.carried();
+        if (carried.isEmpty()) return new RequestContext(request, null);
+        ScopedValue.Carrier carrier = ScopedValue.where(CURRENT, request);
         for (int i = 0; i < carried.size(); i++) carrier = rebind(carrier, carried.get(i));
-        return new RequestContext(carrier);
+        return new RequestContext(request, carrier);
     }
 
     private static <T> ScopedValue.Carrier rebind(ScopedValue.Carrier carrier, ScopedValue<T> value) {
@@ -50,12 +57,14 @@ public final class RequestContext {
 
     /** Runs {@code action} on this thread with the captured bindings in place. */
     public void run(Runnable action) {
-        if (bindings == null) action.run();
-        else bindings.run(action);
+        if (bindings != null) bindings.run(action);
+        else if (request != null) ScopedValue.where(CURRENT, request).run(action);
+        else action.run();
     }
 
     /** Calls {@code op} on this thread with the captured bindings in place. */
     public <R, X extends Throwable> R call(ScopedValue.CallableOp<? extends R, X> op) throws X {
-        return bindings == null ? op.call() : bindings.call(op);
+        if (bindings != null) return bindings.call(op);
+        return request != null ? ScopedValue.where(CURRENT, request).call(op) : op.call();
     }
 }

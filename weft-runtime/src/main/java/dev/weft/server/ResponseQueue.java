@@ -473,9 +473,15 @@ final class ResponseQueue implements ExchangeHost {
             return;
         }
         long period = core.timeouts().reply().toNanos();
-        long due = want == streaming ? period : want.startNanos() + period - connection.loop().nanoTime();
+        long due = want == streaming ? period : want.replyDue(want.startNanos() + period) - connection.loop().nanoTime();
         piecesSeen = pieces;
         replyTimer.schedule(Math.max(due, 0), TimeUnit.NANOSECONDS);
+    }
+
+    @Override public void replyDeadlineChanged(HttpExchange exchange) {
+        if (exchange != replyWatched) return;                     // armed when it comes first in line
+        replyWatched = null;
+        armReplyTimer();
     }
 
     /** True when the connection waits on the application with a deadline armed. */
@@ -489,6 +495,10 @@ final class ResponseQueue implements ExchangeHost {
             return;
         }
         if (ex == null || ex.replyState() != HttpExchange.Reply.Flat.AWAITING) return;
+        if (ex.ownDeadlinePassed(connection.loop().nanoTime(), core.timeouts().reply().toNanos())) {
+            armReplyTimer();                                      // the server's period, from now
+            return;
+        }
         loop.stats.deadline(Deadline.REPLY);
         ex.cancel(new java.util.concurrent.TimeoutException("no reply within " + core.timeouts().reply()),
                 Response.text(Status.SERVICE_UNAVAILABLE, "no reply in time\n"));

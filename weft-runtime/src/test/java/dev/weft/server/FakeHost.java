@@ -113,6 +113,8 @@ final class FakeHost implements ExchangeHost, AutoCloseable {
 
     @Override public void turnAway(HttpExchange exchange) { turnedAway.add(exchange); }
 
+    @Override public void replyDeadlineChanged(HttpExchange exchange) { }
+
     byte[] writtenBytes() {
         synchronized (written) {
             return written.toByteArray();

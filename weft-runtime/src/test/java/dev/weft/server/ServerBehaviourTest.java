@@ -127,6 +127,37 @@ class ServerBehaviourTest {
         }
     }
 
+    @Test void anExchangesOwnReplyTimeoutRunsItsActionThenTheServersPeriodApplies() throws Exception {
+        var timedOut = new LinkedBlockingQueue<String>();
+        try (var server = Server.builder().port(0).loops(1)
+                .timeouts(ServerTimeouts.DEFAULTS.withReply(Duration.ofMillis(600)))
+                // shorter than the server's: the action answers
+                .get("/poll", (Handler.Async) (req, ex) -> ex.replyTimeout(Duration.ofMillis(100), () -> {
+                    timedOut.add(RequestContext.current().map(Request::path).orElse("-"));
+                    ex.reply(Response.text(Status.REQUEST_TIMEOUT, "nothing new\n"));
+                }))
+                // answered in time: the action never runs
+                .get("/quick", (Handler.Async) (req, ex) -> {
+                    ex.replyTimeout(Duration.ofMillis(150), () -> timedOut.add("quick"));
+                    ex.loop().schedule(20, TimeUnit.MILLISECONDS, () -> ex.reply(Response.ok("quick")));
+                })
+                // longer than the server's, and an action that does not answer: 503 a period later
+                .get("/silent", (Handler.Async) (req, ex) -> ex.replyTimeout(Duration.ofMillis(900), () -> timedOut.add("silent")))
+                .start();
+             var wire = Wire.connect(server.address())) {
+            long start = System.nanoTime();
+            assertEquals(408, wire.send("GET /poll HTTP/1.1\r\nHost: t\r\n\r\n").read().status());
+            assertEquals("/poll", timedOut.poll(5, TimeUnit.SECONDS), "run in the request's context");
+            assertEquals("quick", wire.send("GET /quick HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+            assertEquals(503, wire.send("GET /silent HTTP/1.1\r\nHost: t\r\n\r\n").read().status());
+            assertEquals("silent", timedOut.poll(5, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100 + 900 + 600), "the 503 came a period after the action");
+            Thread.sleep(200);
+            assertEquals(null, timedOut.poll(), "the quick one's action never ran");
+            assertEquals(1, server.counters().total().deadlines(Deadline.REPLY), "only the silent one hit the server's deadline");
+        }
+    }
+
     @Test void handlerExceptionIs500AndTheServerCarriesOn() throws Exception {
         try (var logs = LogCapture.start();
              var server = Server.builder().port(0).loops(1)

@@ -1,6 +1,5 @@
 package dev.weft.server.pubsub;
 
-import dev.weft.loop.Timer;
 import dev.weft.protocol.http.FieldName;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Status;
@@ -17,7 +16,6 @@ import dev.weft.server.Response;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One long-poll (docs/NCHAN.md N15, N16): the request parks, holding no thread, until the first
@@ -37,7 +35,6 @@ final class LongPollSubscriber implements Subscriber {
     private final Cursor cursor;
     private Subscription subscription;
     private Resume resume = Resume.COMPLETE;
-    private Timer deadline;
     private boolean answered;
     private boolean joining;
     private boolean parked;                           // counted in the routes' long-polls
@@ -70,7 +67,7 @@ final class LongPollSubscriber implements Subscriber {
                 routes.longPolls.incrementAndGet();
                 exchange.onCancel(this::leave);
                 exchange.onDrain(this::drain);
-                deadline = exchange.loop().schedule(routes.options.longPollTimeout().toNanos(), TimeUnit.NANOSECONDS, this::timedOut);
+                exchange.replyTimeout(routes.options.longPollTimeout(), this::timedOut);   // the connection's timer, no new one
             }
         }
     }
@@ -100,7 +97,6 @@ final class LongPollSubscriber implements Subscriber {
             parked = false;
             routes.longPolls.decrementAndGet();
         }
-        if (deadline != null) deadline.cancel();
         if (subscription != null) subscription.cancel();
     }
 
