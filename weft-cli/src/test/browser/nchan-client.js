@@ -23,7 +23,9 @@ const PAGE = `
 'use strict';
 window.got = [];
 window.subscribers = [];
+document.body.replaceChildren();                  // the publisher's info the page was opened on
 const log = document.body.appendChild(document.createElement('pre'));
+log.textContent = 'NchanSubscriber ' + (window.TITLE || '') + '\\n\\n';
 window.subscribe = (path, opt) => {
   const sub = new NchanSubscriber(path, opt);
   sub.on('message', (data, meta) => {
@@ -62,6 +64,7 @@ async function steps(browser, server) {
   const load = async () => {
     publish(server.base, 'page_host', 'x', 'text/plain');
     await page.goto(server.base + '/pub/page_host');   // text/plain: see the route below
+    await page.addScriptTag({ content: 'window.TITLE = ' + JSON.stringify(server.name + ' ' + transport + ': id, content-type, data') });
     await page.addScriptTag({ content: client });
     await page.addScriptTag({ content: PAGE });
   };
