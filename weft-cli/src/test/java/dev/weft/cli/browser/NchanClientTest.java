@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each transport, against real Nchan and against {@code weft pubsub}: the same steps
  * (src/test/browser/nchan-client.js) on both, and what the client's {@code message} callback
  * received compared. Ids differ in time, so bodies, order, content types, the id's shape
- * {@code \d+:\d+} and where each resume starts are compared. Screenshots:
- * target/browser-shots/nchan-client-*.png.
+ * {@code \d+:\d+} and where each resume starts are compared. Screenshots and the transcripts
+ * (JSON lines): target/browser-shots/nchan-client-*.
  */
 @Timeout(60)
 class NchanClientTest {
@@ -56,7 +56,10 @@ class NchanClientTest {
     private static Map<String, Map<String, Map<String, Object>>> run(String transport) throws Exception {
         var servers = "[" + String.join(",", List.of(nchan, weft).stream()
                 .map(s -> "{\"name\":\"" + s.name() + "\",\"base\":\"" + s.base() + "\"}").toList()) + "]";
-        var objects = browser.run("nchan-client.js", Duration.ofSeconds(50), Map.of("WEFT_SERVERS", servers), transport).objects();
+        var result = browser.run("nchan-client.js", Duration.ofSeconds(50), Map.of("WEFT_SERVERS", servers), transport);
+        // What the client received, for a human: one JSON line per server and step.
+        java.nio.file.Files.write(Browser.SHOTS.resolve("nchan-client-" + transport + ".jsonl"), result.lines());
+        var objects = result.objects();
         var byServer = new LinkedHashMap<String, Map<String, Map<String, Object>>>();
         for (var o : objects) {
             assertTrue(!o.containsKey("pageerror") && !o.containsKey("error"), "the page failed: " + o);
