@@ -68,6 +68,11 @@ async function chat(browser) {
   const lines = TRANSPORTS.map(t => 'hello from ' + t);
   for (let i = 0; i < pages.length; i++) await sayInPage(pages[i], 'tab-' + TRANSPORTS[i], lines[i]);
   for (const p of pages) await showsAll(p, lines);
+  // Any Nchan publisher may talk too (the page's footer says so): raw text, shown as such.
+  const raw = await fetch(base + '/pub/chat', { method: 'POST', body: 'raw <b>text</b>', headers: { 'Content-Type': 'text/plain' } });
+  if (raw.status !== 201) throw new Error('publishing raw text: ' + raw.status);
+  lines.push('raw <b>text</b>');
+  for (const p of pages) await showsAll(p, lines);
   await report(pages, TRANSPORTS);
   for (let i = 0; i < pages.length; i++) await screenshot(pages[i], 'demo-chat-' + TRANSPORTS[i]);
 }
