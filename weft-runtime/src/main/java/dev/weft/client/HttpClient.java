@@ -94,10 +94,13 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** Sends {@code request}; {@code reader} gets the response on the loop, piece by piece. */
-    public ClientCall send(ClientRequest request, ResponseReader reader) {
+    public ClientCall send(ClientRequest request, ResponseReader reader) { return send(request, reader, settings.timeouts()); }
+
+    /** As {@link #send(ClientRequest, ResponseReader)} with deadlines of its own (an event stream's silence, say). */
+    ClientCall send(ClientRequest request, ResponseReader reader, ClientTimeouts timeouts) {
         Origin origin = Origin.of(request.uri());
         ClientLoop target = loopFor();
-        var call = new Call(target, origin, request, reader);
+        var call = new Call(target, origin, request, reader, timeouts);
         call.start();
         return call;
     }
@@ -117,6 +120,12 @@ public final class HttpClient implements AutoCloseable {
         if (ownsGroup) group.shutdown(Duration.ofSeconds(5));
     }
 
+    /** The client's timeouts, for what builds on it. */
+    ClientTimeouts timeouts() { return settings.timeouts(); }
+
+    /** A loop of the client's, for timers of what builds on it. */
+    dev.weft.loop.EventLoop anyLoop() { return loopFor().loop; }
+
     private ClientLoop loopFor() {
         for (ClientLoop l : loops) if (l.loop.inLoop()) return l;
         return loops.get(group.next().index());
@@ -130,19 +139,21 @@ public final class HttpClient implements AutoCloseable {
         private final Origin origin;
         private final ClientRequest request;
         private final ResponseReader reader;
+        private final ClientTimeouts timeouts;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private volatile ClientExchange exchange;
         private boolean retried;               // loop-only
 
-        Call(ClientLoop loop, Origin origin, ClientRequest request, ResponseReader reader) {
+        Call(ClientLoop loop, Origin origin, ClientRequest request, ResponseReader reader, ClientTimeouts timeouts) {
             this.loop = loop;
             this.origin = origin;
             this.request = request;
             this.reader = Objects.requireNonNull(reader, "reader");
+            this.timeouts = timeouts;
         }
 
         void start() {
-            exchange = new ClientExchange(request, this, settings.timeouts());
+            exchange = new ClientExchange(request, this, timeouts);
             ClientExchange ex = exchange;
             run(() -> loop.submit(origin, ex));
         }
@@ -181,7 +192,7 @@ public final class HttpClient implements AutoCloseable {
                 return;
             }
             retried = true;
-            exchange = new ClientExchange(request, this, settings.timeouts());
+            exchange = new ClientExchange(request, this, timeouts);
             loop.submit(origin, exchange);
         }
     }
