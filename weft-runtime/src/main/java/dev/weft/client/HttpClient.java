@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * any byte of its response came (the server closed it as we sent) is retried once on a new
  * connection when its method is idempotent (RFC 9110 §9.2.2), as browsers and OkHttp do.
  * {@code Expect: 100-continue} is sent with bodies of {@value #EXPECT_CONTINUE_ABOVE} bytes or more.
- * Redirects are not followed: a 3xx is returned as it is.
+ * Redirects are not followed unless {@link Builder#followRedirects} allows some, and then only
+ * for responses read whole: 301, 302 and 303 become a GET without a body (as browsers do for a
+ * POST), 307 and 308 repeat the method and body (RFC 9110 §15.4); Authorization and Cookie are
+ * not sent to another origin; past the count, or to a scheme other than http, the 3xx is returned.
  */
 public final class HttpClient implements AutoCloseable {
     static final long EXPECT_CONTINUE_ABOVE = 1 << 20;
@@ -47,7 +50,8 @@ public final class HttpClient implements AutoCloseable {
             Method.OPTIONS, Method.TRACE);
 
     /** The client's settings, with each limit's share per loop. */
-    record Settings(ClientTimeouts timeouts, int perLoopPerOrigin, int perLoopTotal, int maxWaiting, long maxBodyBytes) {}
+    record Settings(ClientTimeouts timeouts, int perLoopPerOrigin, int perLoopTotal, int maxWaiting, long maxBodyBytes,
+                    int maxRedirects) {}
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -59,7 +63,7 @@ public final class HttpClient implements AutoCloseable {
         this.group = ownsGroup ? EventLoopGroup.start(LoopConfig.defaults().withLoops(b.loops)) : b.group;
         int n = group.loops().size();
         this.settings = new Settings(b.timeouts, Math.max(1, ceilDiv(b.maxPerOrigin, n)), Math.max(1, ceilDiv(b.maxTotal, n)),
-                b.maxWaiting, b.maxBodyBytes);
+                b.maxWaiting, b.maxBodyBytes, b.maxRedirects);
         var perLoop = new ArrayList<ClientLoop>(n);
         for (EventLoop loop : group.loops()) perLoop.add(new ClientLoop(loop, settings));
         this.loops = List.copyOf(perLoop);
@@ -68,10 +72,16 @@ public final class HttpClient implements AutoCloseable {
     public static Builder builder() { return new Builder(); }
 
     /** Sends {@code request} and reads the whole response (at most {@code maxBodyBytes}, else it fails). */
-    public CompletableFuture<ClientResponse> send(ClientRequest request) {
+    public CompletableFuture<ClientResponse> send(ClientRequest request) { return followed(request, settings.maxRedirects()); }
+
+    /** Sends {@code request}, then follows at most {@code left} redirects. */
+    private CompletableFuture<ClientResponse> followed(ClientRequest request, int left) {
         var collector = new Collector();
         send(request, collector);
-        return collector.result;
+        if (left == 0) return collector.result;
+        return collector.result.thenCompose(r -> Redirects.next(request, r)
+                .map(next -> followed(next, left - 1))
+                .orElse(CompletableFuture.completedFuture(r)));
     }
 
     /**
@@ -79,6 +89,17 @@ public final class HttpClient implements AutoCloseable {
      * for virtual threads. Interrupting the thread cancels the exchange.
      */
     public ClientResponse sendBlocking(ClientRequest request) throws IOException, InterruptedException {
+        ClientResponse r = sendOnceBlocking(request);
+        for (int left = settings.maxRedirects(); left > 0; left--) {
+            var next = Redirects.next(request, r);
+            if (next.isEmpty()) break;
+            request = next.get();
+            r = sendOnceBlocking(request);
+        }
+        return r;
+    }
+
+    private ClientResponse sendOnceBlocking(ClientRequest request) throws IOException, InterruptedException {
         var collector = new Collector();
         ClientCall call = send(request, collector);
         try {
@@ -243,8 +264,16 @@ public final class HttpClient implements AutoCloseable {
         private int maxTotal = 1024;
         private int maxWaiting = 1024;
         private long maxBodyBytes = 16L << 20;
+        private int maxRedirects;
 
         private Builder() {}
+
+        /** Follows up to {@code n} redirects for responses read whole (0, the default: none). */
+        public Builder followRedirects(int n) {
+            if (n < 0 || n > 20) throw new IllegalArgumentException("redirects must be 0 to 20: " + n);
+            this.maxRedirects = n;
+            return this;
+        }
 
         /** Runs on an existing group (a server's, say), which the client then does not shut down. */
         public Builder group(EventLoopGroup group) { this.group = Objects.requireNonNull(group); return this; }
