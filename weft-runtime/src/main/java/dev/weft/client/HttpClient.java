@@ -114,6 +114,27 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} and parks the calling (virtual) thread until the response head comes;
+     * the body is then read from {@link ClientStream#body()} as it arrives, with backpressure.
+     * Close the stream when done with it.
+     */
+    public ClientStream sendStreaming(ClientRequest request) throws IOException, InterruptedException {
+        var stream = new ClientStream();
+        ClientCall call = send(request, stream.reader());
+        stream.start(call);
+        try {
+            return stream.headed().get();
+        } catch (InterruptedException e) {
+            call.cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
     /** Sends {@code request}; {@code reader} gets the response on the loop, piece by piece. */
     public ClientCall send(ClientRequest request, ResponseReader reader) { return send(request, reader, settings.timeouts()); }
 

@@ -148,6 +148,24 @@ class HttpClientTest {
         assertEquals(1L << 20, done.get(10, TimeUnit.SECONDS));
     }
 
+    @Test void aStreamedBodyIsReadAsItComesAndASlowReaderHoldsTheServerBack() throws Exception {
+        try (ClientStream response = client.sendStreaming(ClientRequest.get(url("/stream")))) {
+            assertEquals(200, response.status().code());
+            Thread.sleep(300);                                    // read nothing: the queue fills, then the socket is left alone
+            int held = response.body().available();
+            assertTrue(held >= ClientStream.CAPACITY && held < ClientStream.CAPACITY + (64 << 10),
+                    "held " + held + " bytes while not reading");
+            byte[] all = response.body().readAllBytes();
+            assertEquals(1 << 20, all.length);
+            for (int i = 0; i < 64; i++) assertEquals((byte) i, all[i * (16 << 10)], "chunk " + i);
+        }
+        try (ClientStream response = client.sendStreaming(ClientRequest.get(url("/stream")))) {
+            assertEquals(16 << 10, response.body().readNBytes(16 << 10).length);
+        }                                                          // closed mid-body: cancelled, its connection closed
+        HostileWait.until(() -> client.openConnections() == 0);
+        assertEquals("hello", client.send(ClientRequest.get(url("/hello"))).get(10, TimeUnit.SECONDS).text());
+    }
+
     @Test void cancellingClosesTheConnectionAndTheServerSeesIt() throws Exception {
         var failed = new CompletableFuture<Throwable>();
         ClientCall call = client.send(ClientRequest.get(url("/park")), failingReader(failed));
