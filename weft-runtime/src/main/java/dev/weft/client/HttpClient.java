@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     String text = client.sendBlocking(ClientRequest.get("http://127.0.0.1:8080/hello")).text();   // a virtual thread parks
  * }
  * }</pre>
- * Three ways to read a response: whole, as a future ({@link #send(ClientRequest)}); whole, parking
- * the calling (virtual) thread ({@link #sendBlocking}); or piece by piece on the loop with demand
- * ({@link #send(ClientRequest, ResponseReader)}). A future completes on the loop: stages chained
+ * Four ways to read a response: whole, as a future ({@link #send(ClientRequest)}); whole, parking
+ * the calling (virtual) thread ({@link #sendBlocking}); as an InputStream on a virtual thread, with
+ * backpressure ({@link #sendStreaming}); or piece by piece on the loop with demand
+ * ({@link #send(ClientRequest, ResponseReader)}). A request body is in memory, or written as it is
+ * sent by a {@link ClientRequest.BodySource}, held back at the connection's water marks. A future completes on the loop: stages chained
  * to it run there too, and must not block.
  *
  * <p>Connections are pooled per origin and per loop (see {@link ClientLoop}); a request from a
@@ -226,7 +228,7 @@ public final class HttpClient implements AutoCloseable {
 
         @Override public void onFailure(Throwable cause) {
             ClientExchange ex = exchange;
-            boolean retry = !retried && !cancelled.get() && ex.reused && !ex.responseStarted
+            boolean retry = !retried && !cancelled.get() && ex.reused && !ex.responseStarted && request.source().isEmpty()
                     && cause instanceof IOException && !(cause instanceof InterruptedIOException)
                     && IDEMPOTENT.contains(request.method());
             if (!retry) {
