@@ -59,6 +59,7 @@ final class ClientConnection implements ConnectionHandler {
     private boolean served;                    // a response completed on it: later requests are on a reused connection
     private boolean keepAlive = true;          // neither side said close so far
     private boolean interim;                   // between a 1xx head and its EndOfMessage
+    private java.util.concurrent.CompletableFuture<Void> writable;   // a body source waiting for the high-water mark
 
     ClientConnection(Owner owner, Http1Writer writer, long maxBodyBytes) {
         this.owner = owner;
@@ -124,12 +125,13 @@ final class ClientConnection implements ConnectionHandler {
         ClientRequest r = ex.request;
         Headers headers = r.headers().copy();
         if (!headers.contains(FieldName.HOST)) headers.add(FieldName.HOST, hostField);
-        long length = r.body().remaining();
+        boolean streamed = r.source().isPresent();
+        long length = streamed ? Http1Writer.UNKNOWN_LENGTH : r.body().remaining();
         boolean expect = length >= HttpClient.EXPECT_CONTINUE_ABOVE;
         if (expect && !headers.contains(FieldName.EXPECT)) headers.add(FieldName.EXPECT, "100-continue");
         BodyFraming framing;
         try {
-            framing = writer.writeRequestHead(r.method(), r.target(), headers, length > 0 ? length : Http1Writer.NO_BODY,
+            framing = writer.writeRequestHead(r.method(), r.target(), headers, streamed || length > 0 ? length : Http1Writer.NO_BODY,
                     connection.sink());
         } catch (UsageViolation bad) {
             ex.failUnattached(bad);
@@ -139,8 +141,38 @@ final class ClientConnection implements ConnectionHandler {
         inFlight.addLast(ex);
         parser.requestSent(r.method());
         ex.attach(this, expect);
-        if (!expect) writeBody(ex, framing);
+        if (streamed) new BodyPump(this, ex, BodyEncoder.of(framing)).start();
+        else if (!expect) writeBody(ex, framing);
         connection.flush();
+    }
+
+    // ---- a streamed request body (BodyPump), on the loop ----
+
+    /** Writes a piece of {@code ex}'s streamed body; {@code done} completes below the high-water mark. */
+    void writePiece(ClientExchange ex, BodyEncoder encoder, ByteBuffer piece, java.util.concurrent.CompletableFuture<Void> done) {
+        if (ex.stage() != ClientExchange.Stage.SENDING || !connection.isOpen()) {
+            done.completeExceptionally(new IOException("the exchange is over: the rest of the body is not sent"));
+            return;
+        }
+        encoder.encode(piece, connection.sink());
+        connection.flush();
+        ex.bodyProgress();
+        if (connection.isWritable()) done.complete(null);
+        else writable = done;
+    }
+
+    /** The streamed body ended: its last chunk goes out and the response head is awaited. */
+    void endPieces(ClientExchange ex, BodyEncoder encoder) {
+        if (ex.stage() != ClientExchange.Stage.SENDING || !connection.isOpen()) return;
+        encoder.finish(connection.sink());
+        connection.flush();
+        ex.streamSent();
+    }
+
+    @Override public void onWritable(Connection c) {
+        var w = writable;
+        writable = null;
+        if (w != null) w.complete(null);
     }
 
     /** Sends a request already encoded; on the loop. The bytes are copied into the write buffers. */
@@ -211,7 +243,7 @@ final class ClientConnection implements ConnectionHandler {
             if (head.status().code() == 100) sendBody(ex);    // RFC 9110 §15.2.1; other 1xx are skipped
             return;
         }
-        if (ex.stage() == ClientExchange.Stage.CONTINUE) {
+        if (ex.stage() == ClientExchange.Stage.CONTINUE || ex.stage() == ClientExchange.Stage.SENDING) {
             keepAlive = false;                                 // a final answer before the body: it is never sent, the connection ends
         }
         if (!head.keepAlive()) keepAlive = false;
@@ -233,6 +265,9 @@ final class ClientConnection implements ConnectionHandler {
 
     private void failAll(Throwable cause) {
         keepAlive = false;
+        var w = writable;
+        writable = null;
+        if (w != null) w.completeExceptionally(cause);
         for (ClientExchange ex; (ex = inFlight.pollFirst()) != null; ) ex.fail(cause);
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>{@code CONTINUE}: the head was sent with {@code Expect: 100-continue}; the body waits for
  *       the 100, for a final response (then it is never sent), or for the continue deadline.</li>
+ *   <li>{@code SENDING}: a streamed body is being written by its source; the source may be
+ *       silent for the read deadline between pieces. Then {@code HEAD}.</li>
  *   <li>{@code HEAD}: the request is written; the final response head is awaited (responseHead
  *       deadline).</li>
  *   <li>{@code BODY}: the body arrives (read deadline between pieces; paused while the reader
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  */
 final class ClientExchange {
-    enum Stage { CONTINUE, HEAD, BODY, DONE, FAILED }
+    enum Stage { CONTINUE, SENDING, HEAD, BODY, DONE, FAILED }
 
     final ClientRequest request;
     private final ResponseReader reader;
@@ -56,8 +58,21 @@ final class ClientExchange {
         connection = c;
         if (exchangeTimer == null) startClock(c.loop());
         waitTimer = c.loop().newTimer(this::onWaitDeadline);
-        stage = expectContinue ? Stage.CONTINUE : Stage.HEAD;
-        arm(expectContinue ? timeouts.expectContinue() : timeouts.responseHead());
+        boolean streamed = request.source().isPresent();
+        stage = expectContinue ? Stage.CONTINUE : streamed ? Stage.SENDING : Stage.HEAD;
+        arm(expectContinue ? timeouts.expectContinue() : streamed ? timeouts.read() : timeouts.responseHead());
+    }
+
+    /** A piece of a streamed body went out: the source's silence is measured from now. */
+    void bodyProgress() {
+        if (stage == Stage.SENDING) arm(timeouts.read());
+    }
+
+    /** The streamed body is complete: the head is awaited now. */
+    void streamSent() {
+        if (stage != Stage.SENDING) return;
+        stage = Stage.HEAD;
+        arm(timeouts.responseHead());
     }
 
     /** The whole-exchange deadline may start before a connection exists (connect, pool wait). */
@@ -72,6 +87,7 @@ final class ClientExchange {
     private void onWaitDeadline() {
         switch (stage) {
             case CONTINUE -> connection.sendBody(this);               // curl's way: send it anyway
+            case SENDING -> fail(new SocketTimeoutException("the request body's source wrote nothing for " + timeouts.read()));
             case HEAD -> fail(new SocketTimeoutException("no response head within " + timeouts.responseHead()));
             case BODY -> {
                 if (!paused) fail(new SocketTimeoutException("no body bytes for " + timeouts.read()));

@@ -12,10 +12,22 @@ import java.util.Optional;
 
 /**
  * A request to send: method, absolute {@code http://} URI, header fields (Host is added from the
- * URI), an optional body in memory, and an optional deadline for the whole exchange (else the
- * client's). Immutable; the request takes {@code headers} and {@code body}.
+ * URI), a body in memory or written by a {@link BodySource} as it is sent, and an optional
+ * deadline for the whole exchange (else the client's). Immutable; the request takes
+ * {@code headers} and {@code body}.
  */
-public record ClientRequest(Method method, URI uri, Headers headers, ByteBuffer body, Optional<Duration> timeout) {
+public record ClientRequest(Method method, URI uri, Headers headers, ByteBuffer body, Optional<Duration> timeout,
+                            Optional<BodySource> source) {
+    /**
+     * A request body of unknown length, written as it is sent (chunked) by {@link #writeTo} on a
+     * virtual thread of its own; a write parks while the connection is above its high-water mark,
+     * and fails once the exchange is over (the server answered early, a deadline, a cancel).
+     * Such a request is never retried: its body cannot be read twice.
+     */
+    @FunctionalInterface
+    public interface BodySource {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
     private static final ByteBuffer NONE = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     public ClientRequest {
@@ -23,8 +35,20 @@ public record ClientRequest(Method method, URI uri, Headers headers, ByteBuffer 
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(source, "source");
         body = body.asReadOnlyBuffer();
+        if (source.isPresent() && body.hasRemaining()) throw new IllegalArgumentException("a body in memory or a source, not both");
         Origin.of(uri);                                    // checks the scheme and host now
+    }
+
+    /** A request whose body is in memory (or empty). */
+    public ClientRequest(Method method, URI uri, Headers headers, ByteBuffer body, Optional<Duration> timeout) {
+        this(method, uri, headers, body, timeout, Optional.empty());
+    }
+
+    /** A request whose body {@code source} writes as it is sent. */
+    public static ClientRequest streamed(Method method, String uri, BodySource source) {
+        return new ClientRequest(method, URI.create(uri), new Headers(), NONE, Optional.empty(), Optional.of(source));
     }
 
     public static ClientRequest get(String uri) { return of(Method.GET, uri, NONE); }
@@ -39,11 +63,11 @@ public record ClientRequest(Method method, URI uri, Headers headers, ByteBuffer 
 
     /** A copy with one more header field. */
     public ClientRequest header(String name, String value) {
-        return new ClientRequest(method, uri, headers.copy().add(name, value), body, timeout);
+        return new ClientRequest(method, uri, headers.copy().add(name, value), body, timeout, source);
     }
 
     /** A copy with a deadline for the whole exchange, from the call to the end of the response. */
-    public ClientRequest timeout(Duration d) { return new ClientRequest(method, uri, headers, body, Optional.of(d)); }
+    public ClientRequest timeout(Duration d) { return new ClientRequest(method, uri, headers, body, Optional.of(d), source); }
 
     /** The request-target (RFC 9112 §3.2.1, origin-form): path and query, "/" when empty. */
     String target() {

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     String text = client.sendBlocking(ClientRequest.get("http://127.0.0.1:8080/hello")).text();   // a virtual thread parks
  * }
  * }</pre>
- * Three ways to read a response: whole, as a future ({@link #send(ClientRequest)}); whole, parking
- * the calling (virtual) thread ({@link #sendBlocking}); or piece by piece on the loop with demand
- * ({@link #send(ClientRequest, ResponseReader)}). A future completes on the loop: stages chained
+ * Four ways to read a response: whole, as a future ({@link #send(ClientRequest)}); whole, parking
+ * the calling (virtual) thread ({@link #sendBlocking}); as an InputStream on a virtual thread, with
+ * backpressure ({@link #sendStreaming}); or piece by piece on the loop with demand
+ * ({@link #send(ClientRequest, ResponseReader)}). A request body is in memory, or written as it is
+ * sent by a {@link ClientRequest.BodySource}, held back at the connection's water marks. A future completes on the loop: stages chained
  * to it run there too, and must not block.
  *
  * <p>Connections are pooled per origin and per loop (see {@link ClientLoop}); a request from a
@@ -39,7 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * any byte of its response came (the server closed it as we sent) is retried once on a new
  * connection when its method is idempotent (RFC 9110 §9.2.2), as browsers and OkHttp do.
  * {@code Expect: 100-continue} is sent with bodies of {@value #EXPECT_CONTINUE_ABOVE} bytes or more.
- * Redirects are not followed: a 3xx is returned as it is.
+ * Redirects are not followed unless {@link Builder#followRedirects} allows some, and then only
+ * for responses read whole: 301, 302 and 303 become a GET without a body (as browsers do for a
+ * POST), 307 and 308 repeat the method and body (RFC 9110 §15.4); Authorization and Cookie are
+ * not sent to another origin; past the count, or to a scheme other than http, the 3xx is returned.
  */
 public final class HttpClient implements AutoCloseable {
     static final long EXPECT_CONTINUE_ABOVE = 1 << 20;
@@ -47,7 +52,8 @@ public final class HttpClient implements AutoCloseable {
             Method.OPTIONS, Method.TRACE);
 
     /** The client's settings, with each limit's share per loop. */
-    record Settings(ClientTimeouts timeouts, int perLoopPerOrigin, int perLoopTotal, int maxWaiting, long maxBodyBytes) {}
+    record Settings(ClientTimeouts timeouts, int perLoopPerOrigin, int perLoopTotal, int maxWaiting, long maxBodyBytes,
+                    int maxRedirects) {}
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -59,7 +65,7 @@ public final class HttpClient implements AutoCloseable {
         this.group = ownsGroup ? EventLoopGroup.start(LoopConfig.defaults().withLoops(b.loops)) : b.group;
         int n = group.loops().size();
         this.settings = new Settings(b.timeouts, Math.max(1, ceilDiv(b.maxPerOrigin, n)), Math.max(1, ceilDiv(b.maxTotal, n)),
-                b.maxWaiting, b.maxBodyBytes);
+                b.maxWaiting, b.maxBodyBytes, b.maxRedirects);
         var perLoop = new ArrayList<ClientLoop>(n);
         for (EventLoop loop : group.loops()) perLoop.add(new ClientLoop(loop, settings));
         this.loops = List.copyOf(perLoop);
@@ -68,10 +74,16 @@ public final class HttpClient implements AutoCloseable {
     public static Builder builder() { return new Builder(); }
 
     /** Sends {@code request} and reads the whole response (at most {@code maxBodyBytes}, else it fails). */
-    public CompletableFuture<ClientResponse> send(ClientRequest request) {
+    public CompletableFuture<ClientResponse> send(ClientRequest request) { return followed(request, settings.maxRedirects()); }
+
+    /** Sends {@code request}, then follows at most {@code left} redirects. */
+    private CompletableFuture<ClientResponse> followed(ClientRequest request, int left) {
         var collector = new Collector();
         send(request, collector);
-        return collector.result;
+        if (left == 0) return collector.result;
+        return collector.result.thenCompose(r -> Redirects.next(request, r)
+                .map(next -> followed(next, left - 1))
+                .orElse(CompletableFuture.completedFuture(r)));
     }
 
     /**
@@ -79,6 +91,17 @@ public final class HttpClient implements AutoCloseable {
      * for virtual threads. Interrupting the thread cancels the exchange.
      */
     public ClientResponse sendBlocking(ClientRequest request) throws IOException, InterruptedException {
+        ClientResponse r = sendOnceBlocking(request);
+        for (int left = settings.maxRedirects(); left > 0; left--) {
+            var next = Redirects.next(request, r);
+            if (next.isEmpty()) break;
+            request = next.get();
+            r = sendOnceBlocking(request);
+        }
+        return r;
+    }
+
+    private ClientResponse sendOnceBlocking(ClientRequest request) throws IOException, InterruptedException {
         var collector = new Collector();
         ClientCall call = send(request, collector);
         try {
@@ -93,11 +116,35 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} and parks the calling (virtual) thread until the response head comes;
+     * the body is then read from {@link ClientStream#body()} as it arrives, with backpressure.
+     * Close the stream when done with it.
+     */
+    public ClientStream sendStreaming(ClientRequest request) throws IOException, InterruptedException {
+        var stream = new ClientStream();
+        ClientCall call = send(request, stream.reader());
+        stream.start(call);
+        try {
+            return stream.headed().get();
+        } catch (InterruptedException e) {
+            call.cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
     /** Sends {@code request}; {@code reader} gets the response on the loop, piece by piece. */
-    public ClientCall send(ClientRequest request, ResponseReader reader) {
+    public ClientCall send(ClientRequest request, ResponseReader reader) { return send(request, reader, settings.timeouts()); }
+
+    /** As {@link #send(ClientRequest, ResponseReader)} with deadlines of its own (an event stream's silence, say). */
+    ClientCall send(ClientRequest request, ResponseReader reader, ClientTimeouts timeouts) {
         Origin origin = Origin.of(request.uri());
         ClientLoop target = loopFor();
-        var call = new Call(target, origin, request, reader);
+        var call = new Call(target, origin, request, reader, timeouts);
         call.start();
         return call;
     }
@@ -117,6 +164,12 @@ public final class HttpClient implements AutoCloseable {
         if (ownsGroup) group.shutdown(Duration.ofSeconds(5));
     }
 
+    /** The client's timeouts, for what builds on it. */
+    ClientTimeouts timeouts() { return settings.timeouts(); }
+
+    /** A loop of the client's, for timers of what builds on it. */
+    dev.weft.loop.EventLoop anyLoop() { return loopFor().loop; }
+
     private ClientLoop loopFor() {
         for (ClientLoop l : loops) if (l.loop.inLoop()) return l;
         return loops.get(group.next().index());
@@ -130,19 +183,21 @@ public final class HttpClient implements AutoCloseable {
         private final Origin origin;
         private final ClientRequest request;
         private final ResponseReader reader;
+        private final ClientTimeouts timeouts;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private volatile ClientExchange exchange;
         private boolean retried;               // loop-only
 
-        Call(ClientLoop loop, Origin origin, ClientRequest request, ResponseReader reader) {
+        Call(ClientLoop loop, Origin origin, ClientRequest request, ResponseReader reader, ClientTimeouts timeouts) {
             this.loop = loop;
             this.origin = origin;
             this.request = request;
             this.reader = Objects.requireNonNull(reader, "reader");
+            this.timeouts = timeouts;
         }
 
         void start() {
-            exchange = new ClientExchange(request, this, settings.timeouts());
+            exchange = new ClientExchange(request, this, timeouts);
             ClientExchange ex = exchange;
             run(() -> loop.submit(origin, ex));
         }
@@ -173,7 +228,7 @@ public final class HttpClient implements AutoCloseable {
 
         @Override public void onFailure(Throwable cause) {
             ClientExchange ex = exchange;
-            boolean retry = !retried && !cancelled.get() && ex.reused && !ex.responseStarted
+            boolean retry = !retried && !cancelled.get() && ex.reused && !ex.responseStarted && request.source().isEmpty()
                     && cause instanceof IOException && !(cause instanceof InterruptedIOException)
                     && IDEMPOTENT.contains(request.method());
             if (!retry) {
@@ -181,7 +236,7 @@ public final class HttpClient implements AutoCloseable {
                 return;
             }
             retried = true;
-            exchange = new ClientExchange(request, this, settings.timeouts());
+            exchange = new ClientExchange(request, this, timeouts);
             loop.submit(origin, exchange);
         }
     }
@@ -232,8 +287,16 @@ public final class HttpClient implements AutoCloseable {
         private int maxTotal = 1024;
         private int maxWaiting = 1024;
         private long maxBodyBytes = 16L << 20;
+        private int maxRedirects;
 
         private Builder() {}
+
+        /** Follows up to {@code n} redirects for responses read whole (0, the default: none). */
+        public Builder followRedirects(int n) {
+            if (n < 0 || n > 20) throw new IllegalArgumentException("redirects must be 0 to 20: " + n);
+            this.maxRedirects = n;
+            return this;
+        }
 
         /** Runs on an existing group (a server's, say), which the client then does not shut down. */
         public Builder group(EventLoopGroup group) { this.group = Objects.requireNonNull(group); return this; }

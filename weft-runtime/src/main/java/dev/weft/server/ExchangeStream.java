@@ -45,8 +45,10 @@ final class ExchangeStream implements ResponseStream {
 
     // loop-only
     private boolean attached;
-    private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>(2);
-    private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>(2);
+    // Made when first needed and let go when drained: an event stream that idles between
+    // heartbeats keeps neither.
+    private ArrayDeque<ByteBuffer> held;                          // pieces written before the head went
+    private ArrayDeque<CompletableFuture<Void>> waiting;          // sends waiting for the low-water mark
     private List<Runnable> readyCallbacks = List.of();
     private Headers trailers;                                   // non-null once ended on the loop
 
@@ -145,8 +147,9 @@ final class ExchangeStream implements ResponseStream {
             return;
         }
         if (!attached) {
+            if (held == null) held = new ArrayDeque<>(2);
             held.add(piece);
-            waiting.add(done);
+            waitFor(done);
             return;
         }
         inTransit.addAndGet(-n);
@@ -158,7 +161,12 @@ final class ExchangeStream implements ResponseStream {
         writable = host.isWritable();
         pendingOnConnection = host.pendingBytes();
         if (writable) done.complete(null);
-        else waiting.add(done);
+        else waitFor(done);
+    }
+
+    private void waitFor(CompletableFuture<Void> done) {
+        if (waiting == null) waiting = new ArrayDeque<>(2);
+        waiting.add(done);
     }
 
     private void endOnLoop(Headers t) {
@@ -179,10 +187,13 @@ final class ExchangeStream implements ResponseStream {
     /** This exchange's head has been written: hand over what was held. */
     void attach() {
         attached = true;
-        while (!held.isEmpty() && open) {
-            ByteBuffer piece = held.poll();
-            inTransit.addAndGet(-piece.remaining());
-            host.writeBody(exchange, piece);
+        if (held != null) {
+            while (!held.isEmpty() && open) {
+                ByteBuffer piece = held.poll();
+                inTransit.addAndGet(-piece.remaining());
+                host.writeBody(exchange, piece);
+            }
+            held = null;
         }
         writable = host.isWritable();
         pendingOnConnection = host.pendingBytes();
@@ -205,7 +216,7 @@ final class ExchangeStream implements ResponseStream {
     void cancelled() {
         open = false;
         writable = false;
-        held.clear();
+        held = null;
         inTransit.set(0);
         readyCallbacks = List.of();
         failWaiting();
@@ -213,11 +224,16 @@ final class ExchangeStream implements ResponseStream {
 
     private static IOException gone() { return new IOException("the client is gone or the response ended"); }
 
+    // The queue is let go before the futures complete: one completed here may send again at once.
     private void completeWaiting() {
-        for (CompletableFuture<Void> f; (f = waiting.poll()) != null; ) f.complete(null);
+        ArrayDeque<CompletableFuture<Void>> w = waiting;
+        waiting = null;
+        if (w != null) for (CompletableFuture<Void> f; (f = w.poll()) != null; ) f.complete(null);
     }
 
     private void failWaiting() {
-        for (CompletableFuture<Void> f; (f = waiting.poll()) != null; ) f.completeExceptionally(gone());
+        ArrayDeque<CompletableFuture<Void>> w = waiting;
+        waiting = null;
+        if (w != null) for (CompletableFuture<Void> f; (f = w.poll()) != null; ) f.completeExceptionally(gone());
     }
 }

@@ -43,6 +43,10 @@ class HttpClientTest {
                 .get("/hello", (req, ex) -> ex.reply(Response.ok("hello")))
                 .post("/echo", Handler.buffered((req, ex) -> ex.reply(new Response(Status.OK, new Headers(), req.body()))))
                 .post("/reject", (req, ex) -> ex.reply(Response.text(Status.CONTENT_TOO_LARGE, "too large\n")))
+                .post("/hold", (req, ex) -> {                       // parks without reading the body
+                    ex.onCancel(() -> cancelled.set(true));
+                    parked.add(ex);
+                })
                 .get("/park", (req, ex) -> {
                     ex.onCancel(() -> cancelled.set(true));
                     parked.add(ex);
@@ -146,6 +150,84 @@ class HttpClientTest {
         assertEquals(atPause, received.get(), "nothing delivered while paused");
         handle[0].resume();
         assertEquals(1L << 20, done.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test void aStreamedBodyIsReadAsItComesAndASlowReaderHoldsTheServerBack() throws Exception {
+        try (ClientStream response = client.sendStreaming(ClientRequest.get(url("/stream")))) {
+            assertEquals(200, response.status().code());
+            Thread.sleep(300);                                    // read nothing: the queue fills, then the socket is left alone
+            int held = response.body().available();
+            assertTrue(held >= ClientStream.CAPACITY && held < ClientStream.CAPACITY + (64 << 10),
+                    "held " + held + " bytes while not reading");
+            byte[] all = response.body().readAllBytes();
+            assertEquals(1 << 20, all.length);
+            for (int i = 0; i < 64; i++) assertEquals((byte) i, all[i * (16 << 10)], "chunk " + i);
+        }
+        try (ClientStream response = client.sendStreaming(ClientRequest.get(url("/stream")))) {
+            assertEquals(16 << 10, response.body().readNBytes(16 << 10).length);
+        }                                                          // closed mid-body: cancelled, its connection closed
+        HostileWait.until(() -> client.openConnections() == 0);
+        assertEquals("hello", client.send(ClientRequest.get(url("/hello"))).get(10, TimeUnit.SECONDS).text());
+    }
+
+    @Test void aStreamedUploadGoesOutChunkedAsItIsWritten() throws Exception {
+        byte[] expected = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(expected);
+        var r = client.send(ClientRequest.streamed(Method.POST, url("/echo"), out -> {
+            for (int at = 0; at < expected.length; at += 10_000) out.write(expected, at, Math.min(10_000, expected.length - at));
+        })).get(20, TimeUnit.SECONDS);
+        assertEquals(200, r.status().code());
+        assertArrayEquals(expected, r.bytes());
+    }
+
+    @Test void aSourceIsHeldBackByAServerThatDoesNotReadAndStopsWhenTheExchangeEnds() throws Exception {
+        var written = new AtomicLong();
+        var sourceEnded = new CompletableFuture<Throwable>();
+        var failed = new CompletableFuture<Throwable>();
+        ClientCall call = client.send(ClientRequest.streamed(Method.POST, url("/hold"), out -> {
+            byte[] piece = new byte[16 << 10];
+            try {
+                for (int i = 0; i < 4096; i++) {                  // 64 MiB, if nothing held it back
+                    out.write(piece);
+                    written.addAndGet(piece.length);
+                }
+                sourceEnded.complete(null);
+            } catch (IOException e) {
+                sourceEnded.complete(e);
+                throw e;
+            }
+        }), failingReader(failed));
+        HostileWait.until(() -> parked.size() == 1);
+        long before;
+        do {                                                       // until the socket buffers are full
+            before = written.get();
+            Thread.sleep(300);
+        } while (written.get() != before);
+        assertTrue(before < 32L << 20, "the source was held back after " + before + " bytes");
+        call.cancel();
+        assertInstanceOf(IOException.class, failed.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, sourceEnded.get(10, TimeUnit.SECONDS), "the parked write failed");
+    }
+
+    @Test void aSourceThatFailsFailsTheExchangeAndAnEarlyAnswerStopsTheSource() throws Exception {
+        var failed = client.send(ClientRequest.streamed(Method.POST, url("/echo"), out -> {
+            out.write(new byte[100]);
+            throw new IOException("the disk went away");
+        }));
+        var e = assertThrows(ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("source failed"), e.getCause().toString());
+
+        var sourceEnded = new CompletableFuture<Throwable>();
+        var early = client.send(ClientRequest.streamed(Method.POST, url("/reject"), out -> {
+            try {
+                for (int i = 0; i < 4096; i++) out.write(new byte[16 << 10]);
+                sourceEnded.complete(null);
+            } catch (IOException stopped) {
+                sourceEnded.complete(stopped);
+            }
+        })).get(10, TimeUnit.SECONDS);
+        assertEquals(413, early.status().code());
+        assertInstanceOf(IOException.class, sourceEnded.get(10, TimeUnit.SECONDS), "the source was told to stop");
     }
 
     @Test void cancellingClosesTheConnectionAndTheServerSeesIt() throws Exception {

@@ -1,5 +1,6 @@
 package dev.weft.server.pubsub;
 
+import dev.weft.protocol.http.Headers;
 import dev.weft.loop.Timer;
 import dev.weft.protocol.sse.SseEncoder;
 import dev.weft.protocol.sse.SseEvent;
@@ -62,8 +63,8 @@ final class EventSourceSubscriber implements Subscriber, PubSubRoutes.Streaming 
      * the backlog. A refusal is a plain HTTP answer, before any stream (N20).
      */
     static void open(PubSubRoutes routes, String channel, Request request, Exchange exchange, Start start) {
-        var options = EventStream.Options.DEFAULTS.withHeartbeat(routes.options.heartbeat()).withOpeningComment("hi")
-                .withHeaders(PubSubRoutes.corsHeaders(request)).withCloseDelimited(true);
+        Headers cors = PubSubRoutes.corsHeaders(request);
+        var options = cors.isEmpty() ? routes.streamOptions : routes.streamOptions.withHeaders(cors);
         var subscriber = new EventSourceSubscriber(routes, channel, exchange, options);
         if (routes.broker.subscribe(exchange.loop(), channel, start, subscriber) instanceof Broker.Subscribed.Refused r) {
             exchange.reply(routes.refused(request, r.why()));

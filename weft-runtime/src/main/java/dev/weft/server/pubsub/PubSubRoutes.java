@@ -13,6 +13,7 @@ import dev.weft.server.Exchange;
 import dev.weft.server.Handler;
 import dev.weft.server.Request;
 import dev.weft.server.Response;
+import dev.weft.server.sse.EventStream;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,12 @@ public final class PubSubRoutes {
     private PubSubRoutes(Broker broker, PubSubOptions options) {
         this.broker = Objects.requireNonNull(broker);
         this.options = Objects.requireNonNull(options);
+        this.streamOptions = EventStream.Options.DEFAULTS.withHeartbeat(options.heartbeat()).withOpeningComment("hi")
+                .withCloseDelimited(true);
     }
+
+    /** The event streams' options, made once: most subscribers share them (CORS headers make their own). */
+    final EventStream.Options streamOptions;
 
     public static PubSubRoutes of(Broker broker) { return new PubSubRoutes(broker, PubSubOptions.DEFAULTS); }
 

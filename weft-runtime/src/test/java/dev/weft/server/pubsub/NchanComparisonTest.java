@@ -5,6 +5,7 @@ import dev.weft.loop.LoopConfig;
 import dev.weft.pubsub.TopicLimits;
 import dev.weft.pubsub.Topics;
 import dev.weft.server.Server;
+import dev.weft.testing.Nginx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,13 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The same publish and subscribe sequences against real Nchan (Debian's nginx module, started
@@ -43,50 +39,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(120)
 class NchanComparisonTest {
-    private static final Path MODULE = Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so");
-
     @TempDir static Path dir;
-    private static Process nginx;
+    private static Nginx nginx;
     private static int nchanPort;
     private static EventLoopGroup loops;
     private static Topics topics, small;
     private static Server weft;
 
     @BeforeAll static void start() throws Exception {
-        Path binary = Path.of("/usr/sbin/nginx");
-        boolean present = Files.isExecutable(binary) && Files.exists(MODULE);
-        if (!present && "true".equals(System.getenv("CI"))) fail("nginx and libnginx-mod-nchan are required under CI=true");
-        assumeTrue(present, "nginx with the Nchan module not installed: skipping");
-        nchanPort = freePort();
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(dir.resolve("nginx.conf"), """
-                load_module %3$s;
-                worker_processes 1;
-                daemon off;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log warn;
-                events { worker_connections 256; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    nchan_shared_memory_size 16M;
-                    server {
-                        listen 127.0.0.1:%2$d;
+        nginx = Nginx.start(dir, """
                         location ~ ^/pub/(\\w+)$ { nchan_publisher; nchan_channel_id $1; }
                         location ~ ^/sub/(\\w+)$ { nchan_subscriber; nchan_channel_id $1; }
                         location ~ ^/pub_small/(\\w+)$ { nchan_publisher; nchan_channel_id small_$1;
                             nchan_message_buffer_length 3; client_max_body_size 16; }
                         location ~ ^/sub_small/(\\w+)$ { nchan_subscriber; nchan_channel_id small_$1; }
-                    }
-                }
-                """.formatted(dir, nchanPort, MODULE));
-        nginx = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
-        awaitListening(nchanPort);
+                """, true);
+        nchanPort = nginx.port();
 
         loops = EventLoopGroup.start(LoopConfig.defaults().withLoops(2));
         topics = Topics.on(loops);
@@ -101,10 +69,7 @@ class NchanComparisonTest {
     }
 
     @AfterAll static void stop() throws Exception {
-        if (nginx != null) {
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) nginx.destroyForcibly();
-        }
+        if (nginx != null) nginx.close();
         if (weft != null) weft.stop(Duration.ofSeconds(2));
         if (topics != null) topics.close();
         if (small != null) small.close();
@@ -330,23 +295,5 @@ class NchanComparisonTest {
         }
         String s = line.toString(StandardCharsets.ISO_8859_1);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitListening(int port) throws Exception {
-        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < due) {
-            try (var s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("nothing listened on " + port);
     }
 }
