@@ -26,6 +26,8 @@ public final class Main {
                     heap and RSS per idle keep-alive connection
               client [--connections N] [--seconds S] [--rounds R]
                     weft load beside wrk, and Weft's HttpClient beside the JDK's, against nginx
+              fanout [--quick] [--servers weft,nchan]
+                    weft load --fanout (long-poll 1k/5k/15k, SSE 10k at 5 and 20/s) against weft pubsub and Nchan
             """;
 
     private Main() {}
@@ -43,6 +45,7 @@ public final class Main {
                 case "files" -> LoadCommand.run(LoadCommand.Kind.FILES, args);
                 case "idle" -> IdleScenario.run(args);
                 case "client" -> dev.weft.bench.load.ClientCommand.run(args);
+                case "fanout" -> dev.weft.bench.load.FanOutCommand.run(args);
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }

@@ -43,6 +43,8 @@ final class Load {
               --timeout S           seconds before a response counts as a timeout (default 2)
               --quiet               no progress line
               --help                this text
+
+            With --fanout it measures a publish/subscribe server instead (below).
             """;
 
     record Settings(URI uri, int connections, Duration duration, int loops, int pipeline, Method method,
@@ -127,8 +129,10 @@ final class Load {
     static int run(String[] args, PrintStream out, PrintStream progress) throws Exception {
         if (List.of(args).contains("--help")) {
             out.print(HELP);
+            out.print("\n" + FanOut.HELP);
             return 0;
         }
+        if (List.of(args).contains("--fanout")) return FanOut.main(args, out, progress);
         Settings s = parse(args);
         out.printf("Running %s test @ %s%n  %d threads and %d connections%n", human(s.duration()), s.uri(), s.loops(), s.connections());
         try (var group = EventLoopGroup.start(LoopConfig.defaults().withLoops(s.loops()))) {

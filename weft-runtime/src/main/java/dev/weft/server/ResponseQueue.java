@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Each head is written by the loop's {@link Http1Writer}, which decides framing and whether
  *       the connection closes after it ({@link Http1Writer#willClose}); bodies go through a
  *       {@link BodyEncoder}; all into the connection's sink.</li>
- *   <li>Flushing is batched: inside a read batch once at its end; otherwise one queued flush task
- *       takes every reply that lands before it runs.</li>
+ *   <li>Flushing is batched inside a read batch, once at its end; a reply or stream piece that
+ *       comes from a task is flushed at once, so its pooled buffer goes back before the next
+ *       connection's reply takes one (a fan-out answers thousands in one task).</li>
  *   <li>When the connection must close (the last response said so, a violation, a stop), it closes
  *       once nothing more is owed; a final error response, if any, goes out first.</li>
  * </ol>
@@ -67,7 +68,7 @@ final class ResponseQueue implements ExchangeHost {
     private Headers streamHeaders;
     private boolean closeWhenDone;
     private Response finalResponse;            // an error answer owed after the rest; null for none
-    private boolean inBatch, flushNeeded, flushScheduled, closed;
+    private boolean inBatch, flushNeeded, closed;
 
     ResponseQueue(Http1Connection reader, Connection connection, ServerLoop loop, ServerCore core,
                   ArrayDeque<HttpExchange> inFlight) {
@@ -436,16 +437,15 @@ final class ResponseQueue implements ExchangeHost {
         if (flushNeeded) flush();
     }
 
+    /**
+     * Inside a read batch the flush waits for the batch's end (pipelined replies leave together).
+     * Outside one (a reply or a stream piece from a task) it happens now: a publish that answers a
+     * thousand parked requests in one task would otherwise hold a thousand pooled buffers until
+     * a thousand queued flushes ran, and empty the pool into fresh allocations.
+     */
     private void flushSoon() {
-        if (inBatch) {
-            flushNeeded = true;
-        } else if (!flushScheduled) {
-            flushScheduled = true;
-            post(() -> {
-                flushScheduled = false;
-                flush();
-            });
-        }
+        if (inBatch) flushNeeded = true;
+        else flush();
     }
 
     private void flush() {
