@@ -83,13 +83,13 @@ public final class FanOut {
 
     /** What it measured; latencies in microseconds. */
     public record Result(Settings settings, long published, long expected, long delivered, long lost, long duplicates,
-                         long failures, Histogram latency, Histogram allBack, double deliveriesPerSecond) {
+                         long failures, Histogram latency, Histogram allBack, double deliveriesPerSecond, int serverCounted) {
         public String line() {
             return String.format(Locale.ROOT, "FANOUT mode=%s n=%d published=%d delivered=%d expected=%d lost=%d duplicates=%d"
-                    + " failures=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f per_s=%.0f back_p50_ms=%.1f back_max_ms=%.1f",
+                    + " failures=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f per_s=%.0f back_p50_ms=%.1f back_max_ms=%.1f counted=%d",
                     settings.mode(), settings.subscribers(), published, delivered, expected, lost, duplicates, failures,
                     ms(latency, 50), ms(latency, 99), latency.getMaxValue() / 1000.0, deliveriesPerSecond,
-                    ms(allBack, 50), allBack.getMaxValue() / 1000.0);
+                    ms(allBack, 50), allBack.getMaxValue() / 1000.0, serverCounted);
         }
 
         /** The percentile of {@code h}, in milliseconds (0 when empty). */
@@ -119,6 +119,8 @@ public final class FanOut {
     private final ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final LongAdder delivered = new LongAdder(), lost = new LongAdder(), duplicates = new LongAdder();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger ready = new AtomicInteger();   // subscribers in, from our side
+    private volatile int serverCount = -1;                     // what the server counted when publishing began
     private final AtomicLongArray publishedAt;        // nanoTime of each publish, 0 before
     private final AtomicLongArray lastBack;           // per message: the latest re-poll after it (long-poll)
     private final AtomicLongArray reached;            // per message: subscribers that got it
@@ -240,22 +242,34 @@ public final class FanOut {
         }
     }
 
-    /** Until the server's channel info counts every subscriber, or 60 s. */
+    /**
+     * Until every subscriber is in from our side (a stream's head came, a WebSocket opened, a poll
+     * was sent) and the server's channel info counts them all, or 60 s. Nchan with several workers
+     * may go on counting only some (each worker's own); a count that stays put for 2 s while all
+     * are in from our side is taken as final.
+     */
     private void awaitSubscribed(HttpClient control, PrintStream progress) throws Exception {
-        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long start = System.nanoTime(), due = start + TimeUnit.SECONDS.toNanos(60);
         String info = settings.base() + "/pub/" + settings.channel();
-        int seen = -1;
+        int seen = -1, wanted = settings.subscribers();
+        long stableSince = start;
         while (System.nanoTime() < due) {
             var r = control.sendBlocking(ClientRequest.get(info).header("accept", "text/json"));
             var m = SUBSCRIBERS.matcher(r.text());
-            seen = m.find() ? Integer.parseInt(m.group(1)) : 0;
-            if (progress != null) progress.printf("\r  subscribed: %d of %d   ", seen, settings.subscribers());
-            if (seen >= settings.subscribers() - failures.get()) break;
+            int now = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            if (now != seen) stableSince = System.nanoTime();
+            seen = now;
+            int in = ready.get(), out = failures.get();
+            if (progress != null) progress.printf("\r  subscribed: %d in, server counts %d of %d   ", in, seen, wanted);
+            if (in + out >= wanted && (seen >= wanted - out || System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(2))) {
+                serverCount = seen;
+                break;
+            }
             Thread.sleep(100);
         }
         if (progress != null) progress.println();
-        if (seen < settings.subscribers() - failures.get()) {
-            throw new IllegalStateException("the server counts " + seen + " of " + settings.subscribers() + " subscribers after 60 s");
+        if (ready.get() + failures.get() < wanted) {
+            throw new IllegalStateException(ready.get() + " of " + wanted + " subscribers in after 60 s (the server counts " + seen + ")");
         }
     }
 
@@ -297,7 +311,7 @@ public final class FanOut {
             }
         }
         return new Result(settings, settings.messages(), expected, got, lost.sum() + Math.max(0, missing), duplicates.sum(),
-                failures.get(), latency.copy(), back, got / (nanos / 1e9));
+                failures.get(), latency.copy(), back, got / (nanos / 1e9), serverCount);
     }
 
     // ---- subscribers ----
@@ -360,6 +374,7 @@ public final class FanOut {
 
         @Override public void onHead(Status status, Headers headers) {
             if (status.code() != 200) failed(new IllegalStateException("answered " + status));
+            else ready.incrementAndGet();
         }
 
         @Override public boolean onBytes(ByteBuffer piece) {
@@ -391,7 +406,10 @@ public final class FanOut {
             this.uri = uri;
         }
 
-        @Override void start() { poll(); }
+        @Override void start() {
+            poll();
+            ready.incrementAndGet();
+        }
 
         private void poll() {
             if (closed) return;
@@ -450,7 +468,10 @@ public final class FanOut {
         @Override void start() {
             WebSocketClient.connect(group, uri, WebSocketClient.Options.DEFAULTS, this).whenComplete((w, failure) -> {
                 if (failure != null) failed(failure);
-                else ws = w;
+                else {
+                    ws = w;
+                    ready.incrementAndGet();
+                }
             });
         }
 

@@ -151,7 +151,7 @@ public final class FanOutCommand {
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(dir.resolve("nginx.conf"), """
                     load_module %3$s;
-                    worker_processes auto;
+                    worker_processes auto;                      # one per core, as Weft has one loop per core
                     worker_rlimit_nofile 20000;
                     daemon off;
                     pid %1$s/nginx.pid;
