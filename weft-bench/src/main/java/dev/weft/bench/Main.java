@@ -28,6 +28,8 @@ public final class Main {
                     weft load beside wrk, and Weft's HttpClient beside the JDK's, against nginx
               fanout [--quick] [--servers weft,nchan]
                     weft load --fanout (long-poll 1k/5k/15k, SSE 10k at 5 and 20/s) against weft pubsub and Nchan
+              websocket [--quick] [--seconds S] [--idle N] [--servers weft,netty-epoll]
+                    WebSocket echo (256 connections, 64-byte messages) and live heap per idle WebSocket
             """;
 
     private Main() {}
@@ -46,6 +48,7 @@ public final class Main {
                 case "idle" -> IdleScenario.run(args);
                 case "client" -> dev.weft.bench.load.ClientCommand.run(args);
                 case "fanout" -> dev.weft.bench.load.FanOutCommand.run(args);
+                case "websocket" -> dev.weft.bench.load.WebSocketCommand.run(args);
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }

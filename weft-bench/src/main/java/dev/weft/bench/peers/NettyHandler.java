@@ -91,6 +91,8 @@ final class NettyHandler extends ChannelInboundHandlerAdapter {
             reply(ctx, request, HttpResponseStatus.OK, TEXT_PLAIN, hello.duplicate(), HELLO_LENGTH);
         } else if (request.method() == HttpMethod.GET && uri.startsWith("/file/")) {
             sendFile(ctx, request, uri.substring("/file/".length()));
+        } else if (request.method() == HttpMethod.GET && uri.equals("/ws")) {
+            webSocket(ctx, request);
         } else if (request.method() == HttpMethod.POST && uri.equals("/echo")) {
             echo = ctx.alloc().compositeBuffer();
             echoRequest = request;
@@ -113,6 +115,46 @@ final class NettyHandler extends ChannelInboundHandlerAdapter {
         } else {
             if (request.protocolVersion() == HttpVersion.HTTP_1_0) headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.write(response, ctx.voidPromise());
+        }
+    }
+
+    /**
+     * The WebSocket echo, as Netty's WebSocketServer example has it: the handshaker swaps the HTTP
+     * codec for frame codecs, and this handler for one that writes every data frame back.
+     */
+    private void webSocket(ChannelHandlerContext ctx, HttpRequest request) {
+        var full = new io.netty.handler.codec.http.DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), io.netty.buffer.Unpooled.EMPTY_BUFFER, request.headers(),
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        var handshaker = new io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/ws", null, false, 1 << 20).newHandshaker(full);
+        if (handshaker == null) {
+            io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ctx.pipeline().replace(this, "ws-echo", new WebSocketEcho());
+        handshaker.handshake(ctx.channel(), full);
+    }
+
+    /** Echoes text and binary frames, flushed once per read batch; answers pings, closes on close. */
+    static final class WebSocketEcho extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame
+                    || msg instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame) {
+                ctx.write(msg, ctx.voidPromise());                      // the frame goes back as it came
+            } else if (msg instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame ping) {
+                ctx.write(new io.netty.handler.codec.http.websocketx.PongWebSocketFrame(ping.content()), ctx.voidPromise());
+            } else if (msg instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame close) {
+                ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
         }
     }
 

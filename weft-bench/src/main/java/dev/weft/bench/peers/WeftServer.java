@@ -25,6 +25,12 @@ public final class WeftServer implements Peer {
     private static final Response HELLO_RESPONSE =
             new Response(Status.OK, Headers.of("content-type", "text/plain"), ByteBuffer.wrap(HELLO));
 
+    /** The WebSocket echo: every message written back; stateless, so one handler serves every socket. */
+    private static final dev.weft.websocket.WebSocketHandler ECHO = new dev.weft.websocket.WebSocketHandler() {
+        @Override public void onText(dev.weft.websocket.WebSocket ws, String text) { ws.sendText(text); }
+        @Override public void onBinary(dev.weft.websocket.WebSocket ws, ByteBuffer bytes) { ws.sendBinary(bytes); }
+    };
+
     private final Server server;
 
     private WeftServer(Server server) {
@@ -43,6 +49,7 @@ public final class WeftServer implements Peer {
                 .timeouts(ServerTimeouts.DEFAULTS.withKeepAliveIdle(Duration.ofHours(1)))
                 .get("/plaintext", plaintext)
                 .post("/echo", Handler.buffered(echo))
+                .get("/ws", dev.weft.server.websocket.WebSockets.route(request -> ECHO))
                 .get("/file/{name...}", fileHandler(files))
                 .start();
         return new WeftServer(server);
