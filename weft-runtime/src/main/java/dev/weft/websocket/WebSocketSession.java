@@ -72,6 +72,7 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
     private byte[] message = new byte[0];
     private int messageSize;
     private boolean closeSent, closeReported;
+    private boolean reading;                   // inside onRead: sends made now are flushed once at its end
     private Timer liveness;                    // ping, then pong deadline, then close deadline
     private boolean pingOut;
     private long lastByteNanos;
@@ -113,6 +114,7 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
     @Override public void onRead(Connection c, ByteBuffer in) {
         lastByteNanos = c.loop().nanoTime();
         pingOut = false;
+        reading = true;
         try {
             decoder.feed(in);
             drive(c);
@@ -120,9 +122,10 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
             LOG.debug(() -> c + ": " + v.getMessage());
             fail(c, v.closeCode(), v.violation().toString());
         } finally {
+            reading = false;
             if (!c.isOpen()) in.position(in.limit());
         }
-        c.flush();
+        c.flush();                                                // one write for every answer this read produced
     }
 
     private void drive(Connection c) {
@@ -380,7 +383,7 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
                 return;
             }
             write.to(c, done);
-            c.flush();
+            if (!reading) c.flush();                              // inside a read, onRead flushes once at its end
             writable = c.isWritable();
             pendingOnConnection = c.pendingBytes();
             if (writable) done.complete(null);
