@@ -151,15 +151,15 @@ public final class FanOut {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--fanout" -> mode = value(args, ++i, a);
-                case "--subscribers" -> n = number(a, value(args, ++i, a), 1, 19_000);
-                case "--messages" -> messages = number(a, value(args, ++i, a), 1, 1_000_000);
-                case "--rate" -> rate = Double.parseDouble(value(args, ++i, a));
-                case "--message-bytes" -> bytes = number(a, value(args, ++i, a), 40, 1 << 20);
-                case "--channel" -> channel = value(args, ++i, a);
-                case "--connect-rate" -> connectRate = number(a, value(args, ++i, a), 1, 1_000_000);
-                case "--grace" -> grace = Duration.ofMillis((long) (Double.parseDouble(value(args, ++i, a)) * 1000));
-                case "-t", "--threads" -> loops = number(a, value(args, ++i, a), 1, 256);
+                case "--fanout" -> mode = Load.value(args, ++i, a);
+                case "--subscribers" -> n = Load.number(a, Load.value(args, ++i, a), 1, 19_000);
+                case "--messages" -> messages = Load.number(a, Load.value(args, ++i, a), 1, 1_000_000);
+                case "--rate" -> rate = Double.parseDouble(Load.value(args, ++i, a));
+                case "--message-bytes" -> bytes = Load.number(a, Load.value(args, ++i, a), 40, 1 << 20);
+                case "--channel" -> channel = Load.value(args, ++i, a);
+                case "--connect-rate" -> connectRate = Load.number(a, Load.value(args, ++i, a), 1, 1_000_000);
+                case "--grace" -> grace = Duration.ofMillis((long) (Double.parseDouble(Load.value(args, ++i, a)) * 1000));
+                case "-t", "--threads" -> loops = Load.number(a, Load.value(args, ++i, a), 1, 256);
                 case "--quiet" -> quiet = true;
                 default -> {
                     if (a.startsWith("-")) throw new Options.UsageError("unknown option " + a + " (see weft load --help)");
@@ -172,21 +172,6 @@ public final class FanOut {
         URI uri = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) throw new Options.UsageError("not an http:// URL: " + base);
         return new Settings(mode, uri, channel, n, messages, rate, bytes, connectRate, grace, loops, quiet);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new Options.UsageError(option + " needs a value");
-        return args[i];
-    }
-
-    private static int number(String option, String v, int min, int max) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) throw new Options.UsageError(option + " must be in " + min + ".." + max + ": " + n);
-            return n;
-        } catch (NumberFormatException e) {
-            throw new Options.UsageError(option + " needs a number: " + v);
-        }
     }
 
     /** Runs the whole sequence; {@code progress} (may be null) gets a line now and then. */

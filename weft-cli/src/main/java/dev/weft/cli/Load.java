@@ -84,12 +84,12 @@ final class Load {
                 body, timeout, quiet);
     }
 
-    private static String value(String[] args, int i, String option) {
+    static String value(String[] args, int i, String option) {
         if (i >= args.length) throw new Options.UsageError(option + " needs a value");
         return args[i];
     }
 
-    private static int number(String option, String v, int min, int max) {
+    static int number(String option, String v, int min, int max) {
         try {
             int n = Integer.parseInt(v);
             if (n < min || n > max) throw new Options.UsageError(option + " must be in " + min + ".." + max + ": " + n);

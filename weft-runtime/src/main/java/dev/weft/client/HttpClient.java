@@ -103,9 +103,13 @@ public final class HttpClient implements AutoCloseable {
 
     private ClientResponse sendOnceBlocking(ClientRequest request) throws IOException, InterruptedException {
         var collector = new Collector();
-        ClientCall call = send(request, collector);
+        return park(collector.result, send(request, collector));
+    }
+
+    /** Parks the calling thread until {@code result}; an interrupt cancels {@code call}. */
+    private static <T> T park(CompletableFuture<T> result, ClientCall call) throws IOException, InterruptedException {
         try {
-            return collector.result.get();
+            return result.get();
         } catch (InterruptedException e) {
             call.cancel();
             throw e;
@@ -125,16 +129,7 @@ public final class HttpClient implements AutoCloseable {
         var stream = new ClientStream();
         ClientCall call = send(request, stream.reader());
         stream.start(call);
-        try {
-            return stream.headed().get();
-        } catch (InterruptedException e) {
-            call.cancel();
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw io;
-            throw new IOException(cause.getMessage(), cause);
-        }
+        return park(stream.headed(), call);
     }
 
     /** Sends {@code request}; {@code reader} gets the response on the loop, piece by piece. */
