@@ -155,6 +155,16 @@ final class Http1Connection implements ConnectionHandler {
         fed = null;
         next.onOpen(connection);
         if (readBuffer == null && connection.isReadSuspended()) connection.resumeRead();
+        // HTTP/1.1's own state goes once the call stack that switched has unwound: a WebSocket
+        // held for hours should not keep a response queue and two timers it will never use.
+        try {
+            connection.loop().execute(() -> {                     // queued: never inside the switch's own stack
+                responses = null;
+                readTimer = null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the loop is shutting down: the connection goes with it
+        }
     }
 
     /**
@@ -176,6 +186,7 @@ final class Http1Connection implements ConnectionHandler {
      * taking our output, the linger after our FIN), or a task of its own is queued to go on.
      */
     boolean waitsWithDeadline() {
+        if (upgraded != null) return connection.hasDeadlineArmed();    // the new protocol keeps its own deadlines
         return readTimer.isPending() || responses.awaitsApplication() || connection.hasDeadlineArmed()
                 || parsePendingQueued;
     }

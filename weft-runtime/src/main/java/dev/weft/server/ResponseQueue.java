@@ -291,6 +291,7 @@ final class ResponseQueue implements ExchangeHost {
         }
         inFlight.pollFirst();
         ex.sent();
+        ex.req().attach(null);                       // the request lives on in the session's context; its exchange need not
         loop.stats.increment(ServerStats.Count.RESPONSES);
         for (HttpExchange later : inFlight) later.cancel(new java.io.IOException("the connection switched protocols"));
         inFlight.clear();
