@@ -29,7 +29,7 @@ public final class Main {
               fanout [--quick] [--servers weft,nchan]
                     weft load --fanout (long-poll 1k/5k/15k, SSE 10k at 5 and 20/s) against weft pubsub and Nchan
               websocket [--quick] [--seconds S] [--idle N] [--servers weft,netty-epoll]
-                    WebSocket echo (256 connections, 64-byte messages) and live heap per idle WebSocket
+                    WebSocket echo (weft load --ws-echo: 256 connections, 64-byte messages) and live heap per idle WebSocket
             """;
 
     private Main() {}

@@ -44,7 +44,8 @@ final class Load {
               --quiet               no progress line
               --help                this text
 
-            With --fanout it measures a publish/subscribe server instead (below).
+            With --fanout it measures a publish/subscribe server instead, with --ws-echo a WebSocket
+            echo server (below).
             """;
 
     record Settings(URI uri, int connections, Duration duration, int loops, int pipeline, Method method,
@@ -129,10 +130,11 @@ final class Load {
     static int run(String[] args, PrintStream out, PrintStream progress) throws Exception {
         if (List.of(args).contains("--help")) {
             out.print(HELP);
-            out.print("\n" + FanOut.HELP);
+            out.print("\n" + FanOut.HELP + "\n" + WebSocketEcho.HELP);
             return 0;
         }
         if (List.of(args).contains("--fanout")) return FanOut.main(args, out, progress);
+        if (List.of(args).contains("--ws-echo")) return WebSocketEcho.main(args, out);
         Settings s = parse(args);
         out.printf("Running %s test @ %s%n  %d threads and %d connections%n", human(s.duration()), s.uri(), s.loops(), s.connections());
         try (var group = EventLoopGroup.start(LoopConfig.defaults().withLoops(s.loops()))) {

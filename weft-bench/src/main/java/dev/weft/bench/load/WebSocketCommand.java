@@ -5,22 +5,21 @@ import dev.weft.bench.report.Figures;
 import dev.weft.bench.report.Machine;
 import dev.weft.bench.report.Results;
 import dev.weft.bench.report.Table;
+import dev.weft.cli.WebSocketEcho;
 import dev.weft.client.WebSocketClient;
 import dev.weft.loop.EventLoopGroup;
 import dev.weft.loop.LoopConfig;
 import dev.weft.websocket.WebSocket;
 import dev.weft.websocket.WebSocketHandler;
-import org.HdrHistogram.ConcurrentHistogram;
 
 import java.net.URI;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code weft bench websocket}: Weft's WebSocket server beside Netty's (each a child JVM, the
@@ -55,7 +54,6 @@ public final class WebSocketCommand {
                 URI uri = URI.create("ws://127.0.0.1:" + child.address().getPort() + "/ws");
                 for (int window : new int[] {1, 16}) {
                     System.err.println(server + ": echo, window " + window);
-                    echo(uri, 256, window, seconds, null);                       // warm-up
                     echoes.add(echo(uri, 256, window, seconds, child));
                 }
             }
@@ -84,59 +82,23 @@ public final class WebSocketCommand {
 
     private static String kib(double bytes) { return String.format(Locale.ROOT, "%.2f KiB", bytes / 1024); }
 
-    /** One echo run; {@code server} (when measuring) gives the CPU time. */
+    /** One echo run ({@code weft load --ws-echo}'s engine), warmed up first; the server's CPU over the measured part. */
     private static Echo echo(URI uri, int connections, int window, int seconds, ServerProcess server) throws Exception {
-        var latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-        var counted = new LongAdder();
-        var measuring = new java.util.concurrent.atomic.AtomicBoolean();
-        var stop = new java.util.concurrent.atomic.AtomicBoolean();
-        String message = "x".repeat(64);
-        try (var group = EventLoopGroup.start(LoopConfig.defaults().withLoops(2))) {
-            var sockets = new ArrayList<CompletableFuture<WebSocket>>();
-            for (int i = 0; i < connections; i++) {
-                var sent = new ArrayDeque<Long>();                          // send times, loop-only
-                sockets.add(WebSocketClient.connect(group, uri, WebSocketClient.Options.DEFAULTS, new WebSocketHandler() {
-                    @Override public void onOpen(WebSocket ws) {
-                        for (int k = 0; k < window; k++) {
-                            sent.add(System.nanoTime());
-                            ws.sendText(message);
-                        }
-                    }
-
-                    @Override public void onText(WebSocket ws, String text) {
-                        long now = System.nanoTime();
-                        Long at = sent.poll();
-                        if (measuring.get() && at != null) {
-                            counted.increment();
-                            latency.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(now - at), latency.getHighestTrackableValue()));
-                        }
-                        if (stop.get()) return;
-                        sent.add(now);
-                        ws.sendText(message);
-                    }
-                }));
-            }
-            for (var s : sockets) s.get(30, TimeUnit.SECONDS);
-            Thread.sleep(500);
-            double cpu0 = server == null ? 0 : ServerCpu.seconds(server.cpuPids());
-            long start = System.nanoTime();
-            measuring.set(true);
-            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-            measuring.set(false);
-            long elapsed = System.nanoTime() - start;
-            double cpu = server == null ? 0 : ServerCpu.seconds(server.cpuPids()) - cpu0;
-            stop.set(true);
-            for (var s : sockets) s.get().close(1000, "");
-            Thread.sleep(300);
-            long n = counted.sum();
-            return new Echo(server == null ? "warm-up" : server.name(), window, n / (elapsed / 1e9),
-                    latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, cpu / Math.max(1, n));
+        var settings = new WebSocketEcho.Settings(uri, connections, window, 64, Duration.ofSeconds(seconds), 2, true);
+        if (server == null) {
+            var r = WebSocketEcho.run(settings);
+            return new Echo("warm-up", window, r.perSecond(), 0, 0, 0);
         }
+        double[] cpu = new double[2];
+        var r = WebSocketEcho.run(settings, () -> cpu[0] = ServerCpu.seconds(server.cpuPids()),
+                () -> cpu[1] = ServerCpu.seconds(server.cpuPids()));
+        return new Echo(server.name(), window, r.perSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
+                r.latency().getValueAtPercentile(99) / 1000.0, (cpu[1] - cpu[0]) / Math.max(1, r.messages()));
     }
 
     private static Idle idle(ServerProcess server, int connections) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + server.address().getPort() + "/ws");
-        echo(uri, 64, 4, 2, null);                                           // the code paths loaded and compiled
+        echo(uri, 64, 4, 1, null);                                           // the code paths loaded and compiled
         Thread.sleep(500);
         long heap0 = Histogram.of(server.pid()).totalBytes();
         long rss0 = IdleScenario.rss(server);
