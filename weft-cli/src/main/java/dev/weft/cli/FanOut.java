@@ -83,13 +83,14 @@ public final class FanOut {
 
     /** What it measured; latencies in microseconds. */
     public record Result(Settings settings, long published, long expected, long delivered, long lost, long duplicates,
-                         long failures, Histogram latency, Histogram allBack, double deliveriesPerSecond, int serverCounted) {
+                         long failures, Histogram latency, Histogram allBack, double deliveriesPerSecond, int serverCounted,
+                         double publishedPerSecond) {
         public String line() {
             return String.format(Locale.ROOT, "FANOUT mode=%s n=%d published=%d delivered=%d expected=%d lost=%d duplicates=%d"
-                    + " failures=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f per_s=%.0f back_p50_ms=%.1f back_max_ms=%.1f counted=%d",
+                    + " failures=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f per_s=%.0f back_p50_ms=%.1f back_max_ms=%.1f counted=%d pub_per_s=%.1f",
                     settings.mode(), settings.subscribers(), published, delivered, expected, lost, duplicates, failures,
                     ms(latency, 50), ms(latency, 99), latency.getMaxValue() / 1000.0, deliveriesPerSecond,
-                    ms(allBack, 50), allBack.getMaxValue() / 1000.0, serverCounted);
+                    ms(allBack, 50), allBack.getMaxValue() / 1000.0, serverCounted, publishedPerSecond);
         }
 
         /** The percentile of {@code h}, in milliseconds (0 when empty). */
@@ -98,8 +99,8 @@ public final class FanOut {
         }
 
         void print(PrintStream out) {
-            out.printf(Locale.ROOT, "  %d %s subscribers, %d messages of %d bytes at %.1f/s%n", settings.subscribers(),
-                    settings.mode(), published, settings.messageBytes(), settings.rate());
+            out.printf(Locale.ROOT, "  %d %s subscribers, %d messages of %d bytes at %.1f/s (achieved %.1f/s)%n", settings.subscribers(),
+                    settings.mode(), published, settings.messageBytes(), settings.rate(), publishedPerSecond);
             out.printf(Locale.ROOT, "  Delivered    %d of %d (lost %d, duplicates %d, subscriber failures %d)%n",
                     delivered, expected, lost, duplicates, failures);
             out.printf(Locale.ROOT, "  Latency      p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms%n",
@@ -126,6 +127,7 @@ public final class FanOut {
     private final AtomicLongArray reached;            // per message: subscribers that got it
     private final List<Subscriber> subscribers = new ArrayList<>();
     private volatile long lastDelivery;
+    private long publishSpan;                          // from the first publish to the last one's answer
 
     private FanOut(Settings settings) {
         this.settings = settings;
@@ -201,6 +203,7 @@ public final class FanOut {
             long first = System.nanoTime();
             publishAll(control, progress);
             long lastPublish = System.nanoTime();
+            publishSpan = lastPublish - first;
             awaitDeliveries(lastPublish, progress);
             long end = Math.max(lastDelivery, lastPublish);
             for (Subscriber sub : subscribers) sub.close();
@@ -296,7 +299,8 @@ public final class FanOut {
             }
         }
         return new Result(settings, settings.messages(), expected, got, lost.sum() + Math.max(0, missing), duplicates.sum(),
-                failures.get(), latency.copy(), back, got / (nanos / 1e9), serverCount);
+                failures.get(), latency.copy(), back, got / (nanos / 1e9), serverCount,
+                settings.messages() <= 1 ? settings.rate() : (settings.messages() - 1) / (publishSpan / 1e9));
     }
 
     // ---- subscribers ----

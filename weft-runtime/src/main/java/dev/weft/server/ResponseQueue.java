@@ -68,7 +68,7 @@ final class ResponseQueue implements ExchangeHost {
     private Headers streamHeaders;
     private boolean closeWhenDone;
     private Response finalResponse;            // an error answer owed after the rest; null for none
-    private boolean inBatch, flushNeeded, closed;
+    private boolean inBatch, flushNeeded, flushScheduled, closed;
 
     ResponseQueue(Http1Connection reader, Connection connection, ServerLoop loop, ServerCore core,
                   ArrayDeque<HttpExchange> inFlight) {
@@ -155,7 +155,7 @@ final class ResponseQueue implements ExchangeHost {
             handlerFailed(ex, overrun);
             return;
         }
-        flushSoon();
+        flushLater();
     }
 
     @Override public void endBody(HttpExchange ex, Headers trailers) {
@@ -444,6 +444,23 @@ final class ResponseQueue implements ExchangeHost {
      * thousand parked requests in one task would otherwise hold a thousand pooled buffers until
      * a thousand queued flushes ran, and empty the pool into fresh allocations.
      */
+    /**
+     * A stream's pieces: inside a read batch as flushSoon; otherwise one queued flush task takes
+     * every piece that lands before it runs, so a stream written in many small pieces leaves in
+     * few writes.
+     */
+    private void flushLater() {
+        if (inBatch) {
+            flushNeeded = true;
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            post(() -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
+    }
+
     private void flushSoon() {
         if (inBatch) flushNeeded = true;
         else flush();

@@ -69,12 +69,12 @@ public final class FanOutCommand {
     }
 
     private static Table table(List<Measured> measured) {
-        var t = new Table("scenario", "server", "delivered", "lost", "dup", "p50", "p99", "max", "all back (max)",
+        var t = new Table("scenario", "server", "published/s", "delivered", "lost", "dup", "p50", "p99", "max", "all back (max)",
                 "deliveries/s", "server CPU per delivery", "RSS per subscriber", "live heap per subscriber");
         for (Measured m : measured) {
             var r = m.result();
             boolean poll = m.scenario().mode().equals("longpoll");
-            t.row(m.scenario().name(), m.server(), r.delivered() + " / " + r.expected(), Long.toString(r.lost()),
+            t.row(m.scenario().name(), m.server(), Figures.oneDecimal(r.publishedPerSecond()), r.delivered() + " / " + r.expected(), Long.toString(r.lost()),
                     Long.toString(r.duplicates()), ms(FanOut.Result.ms(r.latency(), 50)), ms(FanOut.Result.ms(r.latency(), 99)),
                     ms(r.latency().getMaxValue() / 1000.0), poll ? ms(r.allBack().getMaxValue() / 1000.0) : "-",
                     Figures.whole(r.deliveriesPerSecond()), Figures.micros(m.cpuPerDelivery() * 1e6),
