@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -128,6 +129,7 @@ public final class FanOut {
     private final List<Subscriber> subscribers = new ArrayList<>();
     private volatile long lastDelivery;
     private long publishSpan;                          // from the first publish to the last one's answer
+    private IntConsumer afterPublish = k -> {};       // a test's hook: runs after message k is published
 
     private FanOut(Settings settings) {
         this.settings = settings;
@@ -187,6 +189,19 @@ public final class FanOut {
      */
     public static Result run(Settings s, PrintStream progress, Runnable whenSubscribed) throws Exception {
         return new FanOut(s).execute(progress, whenSubscribed);
+    }
+
+    /**
+     * As {@link #run(Settings, PrintStream)}, with the first {@code vanish} subscribers closed from
+     * our side right after message {@code after} is published: a test that a subscriber gone
+     * mid-run is counted as lost and waited for no longer than {@code --grace}.
+     */
+    static Result runVanishing(Settings s, int vanish, int after) throws Exception {
+        var f = new FanOut(s);
+        f.afterPublish = k -> {
+            if (k == after) for (int i = 0; i < vanish; i++) f.subscribers.get(i).close();
+        };
+        return f.execute(null, () -> {});
     }
 
     private Result execute(PrintStream progress, Runnable whenSubscribed) throws Exception {
@@ -274,6 +289,7 @@ public final class FanOut {
             byte[] body = (head + "x".repeat(Math.max(0, settings.messageBytes() - head.length()))).getBytes(StandardCharsets.US_ASCII);
             var r = control.sendBlocking(ClientRequest.post(pub, body).header("content-type", "text/plain"));
             if (r.status().code() >= 300) throw new IllegalStateException("publishing answered " + r.status());
+            afterPublish.accept(k);
             if (progress != null) progress.printf("\r  published %d, delivered %d   ", k + 1, delivered.sum());
         }
         if (progress != null) progress.println();
@@ -388,7 +404,7 @@ public final class FanOut {
         private byte[] body = new byte[0];
         private int size;
         private volatile boolean closed;
-        private dev.weft.client.ClientCall call;
+        private volatile dev.weft.client.ClientCall call;
 
         LongPollSub(HttpClient client, URI uri) {
             this.client = client;
@@ -407,6 +423,7 @@ public final class FanOut {
             if (etag != null) request = request.header("if-none-match", etag);
             size = 0;
             call = client.send(request, this);
+            if (closed) call.cancel();        // close() ran on another thread meanwhile and saw the old call
             if (last >= 0) lastBack.accumulateAndGet(last, System.nanoTime(), Math::max);
         }
 
