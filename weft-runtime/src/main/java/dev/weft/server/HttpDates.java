@@ -18,11 +18,29 @@ public final class HttpDates {
     private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
+    /** One date and its text. */
+    private record Pair(long seconds, String text) {}
+
+    // The last date read and the last written: a publish answers thousands of long-polls with one
+    // Last-Modified, and their re-polls bring the same If-Modified-Since back; java.time's
+    // formatters would otherwise be a good part of each answer's cost. Immutable pairs, so a
+    // plain volatile field is enough between threads.
+    private static volatile Pair lastParsed = new Pair(Long.MIN_VALUE, "");
+    private static volatile Pair lastFormatted = new Pair(Long.MIN_VALUE, "");
+
     private HttpDates() {}
 
     /** Seconds since the epoch, or {@link Long#MIN_VALUE} when absent or not an HTTP-date. */
     public static long parse(String value) {
         if (value == null || value.length() > 64) return Long.MIN_VALUE;
+        Pair last = lastParsed;
+        if (last.text().equals(value)) return last.seconds();
+        long seconds = parseAnyForm(value);
+        lastParsed = new Pair(seconds, value);
+        return seconds;
+    }
+
+    private static long parseAnyForm(String value) {
         String v = value.trim();
         for (DateTimeFormatter f : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, RFC_850, ASCTIME}) {
             try {
@@ -41,6 +59,10 @@ public final class HttpDates {
 
     /** An IMF-fixdate, as Date and Last-Modified are sent. */
     public static String format(long epochSeconds) {
-        return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+        Pair last = lastFormatted;
+        if (last.seconds() == epochSeconds) return last.text();
+        String text = IMF_FIXDATE.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+        lastFormatted = new Pair(epochSeconds, text);
+        return text;
     }
 }
