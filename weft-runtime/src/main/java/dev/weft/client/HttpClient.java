@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the calling (virtual) thread ({@link #sendBlocking}); as an InputStream on a virtual thread, with
  * backpressure ({@link #sendStreaming}); or piece by piece on the loop with demand
  * ({@link #send(ClientRequest, ResponseReader)}). A request body is in memory, or written as it is
- * sent by a {@link ClientRequest.BodySource}, held back at the connection's water marks. A future completes on the loop: stages chained
- * to it run there too, and must not block.
+ * sent by a {@link ClientRequest.BodySource}, held back at the connection's water marks. A future
+ * completes on the loop: stages chained to it run there too, and must not block.
  *
  * <p>Connections are pooled per origin and per loop (see {@link ClientLoop}); a request from a
  * loop thread stays on that loop. A request that failed on a reused keep-alive connection before

@@ -34,9 +34,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Each head is written by the loop's {@link Http1Writer}, which decides framing and whether
  *       the connection closes after it ({@link Http1Writer#willClose}); bodies go through a
  *       {@link BodyEncoder}; all into the connection's sink.</li>
- *   <li>Flushing is batched inside a read batch, once at its end; a reply or stream piece that
- *       comes from a task is flushed at once, so its pooled buffer goes back before the next
- *       connection's reply takes one (a fan-out answers thousands in one task).</li>
+ *   <li>Flushing is batched inside a read batch, once at its end. A whole reply that comes from
+ *       a task is flushed at once, so its pooled buffer goes back before the next connection's
+ *       reply takes one (a fan-out answers thousands in one task); a stream's pieces from a task
+ *       wait for one queued flush task, which takes every piece that lands before it runs.</li>
  *   <li>When the connection must close (the last response said so, a violation, a stop), it closes
  *       once nothing more is owed; a final error response, if any, goes out first.</li>
  * </ol>
@@ -439,15 +440,9 @@ final class ResponseQueue implements ExchangeHost {
     }
 
     /**
-     * Inside a read batch the flush waits for the batch's end (pipelined replies leave together).
-     * Outside one (a reply or a stream piece from a task) it happens now: a publish that answers a
-     * thousand parked requests in one task would otherwise hold a thousand pooled buffers until
-     * a thousand queued flushes ran, and empty the pool into fresh allocations.
-     */
-    /**
-     * A stream's pieces: inside a read batch as flushSoon; otherwise one queued flush task takes
-     * every piece that lands before it runs, so a stream written in many small pieces leaves in
-     * few writes.
+     * A stream's pieces: inside a read batch as {@link #flushSoon}; otherwise one queued flush
+     * task takes every piece that lands before it runs, so a stream written in many small pieces
+     * (or an event fanned out to thousands of streams) leaves in few writes.
      */
     private void flushLater() {
         if (inBatch) {
@@ -461,6 +456,12 @@ final class ResponseQueue implements ExchangeHost {
         }
     }
 
+    /**
+     * Inside a read batch the flush waits for the batch's end (pipelined replies leave together).
+     * Outside one (a reply from a task) it happens now: a publish that answers a thousand parked
+     * requests in one task would otherwise hold a thousand pooled buffers until a thousand queued
+     * flushes ran, and empty the pool into fresh allocations.
+     */
     private void flushSoon() {
         if (inBatch) flushNeeded = true;
         else flush();

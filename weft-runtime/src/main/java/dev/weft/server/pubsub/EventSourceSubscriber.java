@@ -1,7 +1,7 @@
 package dev.weft.server.pubsub;
 
-import dev.weft.protocol.http.Headers;
 import dev.weft.loop.Timer;
+import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.sse.SseEncoder;
 import dev.weft.protocol.sse.SseEvent;
 import dev.weft.pubsub.Broker;
