@@ -5,6 +5,7 @@ import dev.weft.protocol.http.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -119,7 +120,7 @@ public final class ClientStream implements AutoCloseable {
                         if (failure != null) throw new IOException("the response failed: " + failure.getMessage(), failure);
                         return -1;
                     }
-                    arrived.awaitUninterruptibly();
+                    arrived.await();
                 }
                 n = Math.min(len, current.length - offset);
                 System.arraycopy(current, offset, b, off, n);
@@ -130,6 +131,10 @@ public final class ClientStream implements AutoCloseable {
                     paused = false;
                     resume = true;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                call.cancel();                                 // as sendBlocking does: an interrupted reader gives up the exchange
+                throw new InterruptedIOException("interrupted while waiting for the response body");
             } finally {
                 lock.unlock();
             }

@@ -43,6 +43,10 @@ class HttpClientTest {
                 .get("/hello", (req, ex) -> ex.reply(Response.ok("hello")))
                 .post("/echo", Handler.buffered((req, ex) -> ex.reply(new Response(Status.OK, new Headers(), req.body()))))
                 .post("/reject", (req, ex) -> ex.reply(Response.text(Status.CONTENT_TOO_LARGE, "too large\n")))
+                .get("/silent", (req, ex) -> {                     // a stream's head, then nothing
+                    ex.onCancel(() -> cancelled.set(true));
+                    ex.stream(Status.OK, new Headers());
+                })
                 .post("/hold", (req, ex) -> {                       // parks without reading the body
                     ex.onCancel(() -> cancelled.set(true));
                     parked.add(ex);
@@ -168,6 +172,24 @@ class HttpClientTest {
         }                                                          // closed mid-body: cancelled, its connection closed
         HostileWait.until(() -> client.openConnections() == 0);
         assertEquals("hello", client.send(ClientRequest.get(url("/hello"))).get(10, TimeUnit.SECONDS).text());
+    }
+
+    @Test void anInterruptedStreamReaderGivesUpTheExchange() throws Exception {
+        ClientStream response = client.sendStreaming(ClientRequest.get(url("/silent")));   // a head, then nothing
+        assertEquals(200, response.status().code());
+        var reader = new CompletableFuture<Throwable>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                response.body().read();
+                reader.complete(null);
+            } catch (IOException e) {
+                reader.complete(e);
+            }
+        });
+        Thread.sleep(200);
+        t.interrupt();
+        assertInstanceOf(java.io.InterruptedIOException.class, reader.get(10, TimeUnit.SECONDS));
+        HostileWait.until(cancelled::get);                                                // the server saw the exchange end
     }
 
     @Test void aStreamedUploadGoesOutChunkedAsItIsWritten() throws Exception {
