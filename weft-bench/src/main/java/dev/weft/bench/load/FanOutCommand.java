@@ -8,8 +8,6 @@ import dev.weft.bench.report.Table;
 import dev.weft.cli.FanOut;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -130,7 +128,7 @@ public final class FanOutCommand {
 
         /** {@code weft pubsub} as shipped: the launcher's JVM options, JAVA_OPTS, the harness's class path. */
         static Peer weft(Path logs) throws Exception {
-            int port = freePort();
+            int port = ServerProcess.freePort();
             var command = new ArrayList<String>();
             command.add(Jdk.tool("java").toString());
             command.addAll(ServerProcess.jvmOptions(List.of("-XX:+UseCompactObjectHeaders")));
@@ -146,7 +144,7 @@ public final class FanOutCommand {
             Path nginx = Debian.ensure("nginx", "nginx");
             Path module = Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so");
             if (!Files.exists(module)) throw new IOException("Nchan is not installed: apt-get install libnginx-mod-nchan");
-            int port = freePort();
+            int port = ServerProcess.freePort();
             Path dir = Files.createTempDirectory("weft-bench-nchan");
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(dir.resolve("nginx.conf"), """
@@ -225,12 +223,6 @@ public final class FanOutCommand {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
             process.children().forEach(ProcessHandle::destroyForcibly);
-        }
-
-        private static int freePort() throws IOException {
-            try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
         }
     }
 }
