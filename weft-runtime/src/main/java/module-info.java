@@ -4,6 +4,8 @@ module weft {
 
     exports dev.weft.client;
     exports dev.weft.loop;
+    exports dev.weft.loop.epoll;
+    exports dev.weft.loop.nio;
     exports dev.weft.loop.spi;
     exports dev.weft.net;
     exports dev.weft.pubsub;

@@ -69,8 +69,8 @@ final class Demo implements AutoCloseable {
     static int run(Options options) throws Exception {
         var demo = start(options);
         var info = demo.server.info();
-        System.out.printf("weft demo: http://%s:%d/  (%d loops, %s)  Ctrl-C stops%n",
-                info.address().getHostString(), info.address().getPort(), info.loops(),
+        System.out.printf("weft demo: http://%s:%d/  (%d loops on %s, %s)  Ctrl-C stops%n",
+                info.address().getHostString(), info.address().getPort(), info.loops(), info.transport(),
                 info.reusePort() ? "one listening socket per loop (SO_REUSEPORT)" : "one acceptor");
         System.out.flush();
         var stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import dev.weft.internal.Log;
 import dev.weft.loop.spi.Poller;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
+import dev.weft.loop.spi.Transport;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
@@ -152,6 +153,26 @@ public final class EventLoop implements Executor {
         assertInLoop();
         if (channel.isBlocking()) throw new IllegalArgumentException("channel is in blocking mode: " + channel);
         return poller.register(channel, interestOps, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Puts a raw file descriptor on this loop (an eventfd, a pipe, a timerfd, a driver's socket),
+     * level-triggered like {@link #register(SelectableChannel, int, Readiness)}.
+     * @throws UnsupportedOperationException unless the loop's transport is native (epoll)
+     */
+    public Registration register(int fd, int interestOps, Readiness handler) {
+        assertInLoop();
+        if (fd < 0) throw new IllegalArgumentException("fd < 0: " + fd);
+        return poller.register(fd, interestOps, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /** Any thread: the transport this loop polls with. */
+    public Transport transport() { return group.transport(); }
+
+    /** Loop thread: this loop's poller, for the transport's own sockets to register with. */
+    public Poller poller() {
+        assertInLoop();
+        return poller;
     }
 
     /** Any thread (reads may lag slightly). */

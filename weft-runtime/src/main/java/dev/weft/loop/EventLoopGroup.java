@@ -1,8 +1,8 @@
 package dev.weft.loop;
 
 import dev.weft.internal.Log;
-import dev.weft.loop.nio.NioPoller;
 import dev.weft.loop.spi.Poller;
+import dev.weft.loop.spi.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -27,9 +27,11 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     private final List<EventLoop> loops;
+    private final Transport transport;
     private final AtomicInteger next = new AtomicInteger();
 
     private EventLoopGroup(LoopConfig config, PollerFactory pollers) {
+        transport = config.transport();
         var list = new ArrayList<EventLoop>(config.loops());
         try {
             for (int i = 0; i < config.loops(); i++) list.add(new EventLoop(this, i, config, pollers.open(i)));
@@ -40,14 +42,17 @@ public final class EventLoopGroup implements AutoCloseable {
         loops = List.copyOf(list);
     }
 
-    /** Starts {@code config.loops()} loop threads over java.nio selectors. */
-    public static EventLoopGroup start(LoopConfig config) { return start(config, _ -> NioPoller.open()); }
+    /** Starts {@code config.loops()} loop threads, each polling with {@code config.transport()}. */
+    public static EventLoopGroup start(LoopConfig config) { return start(config, _ -> config.transport().openPoller()); }
 
     static EventLoopGroup start(LoopConfig config, PollerFactory pollers) {
         var group = new EventLoopGroup(config, pollers);
         for (var loop : group.loops) loop.start();
         return group;
     }
+
+    /** Any thread: the transport every loop of this group polls with, and whose sockets they take. */
+    public Transport transport() { return transport; }
 
     /** Any thread: the loops in turn. */
     public EventLoop next() { return loops.get(Math.floorMod(next.getAndIncrement(), loops.size())); }

@@ -1,5 +1,6 @@
 package dev.weft.loop;
 
+import dev.weft.loop.spi.Transport;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,10 +20,12 @@ import java.util.Objects;
  *   <tr><td>timerTick</td><td>10 ms</td><td>deadlines here are seconds long (ARCHITECTURE.md's limits table), so
  *       10 ms of lateness is noise; 512 slots then turn the wheel every 5.12 s</td></tr>
  *   <tr><td>ticker</td><td>{@link Ticker#SYSTEM}</td><td>tests inject a manual one</td></tr>
+ *   <tr><td>transport</td><td>{@link Transports#preferred()}</td><td>epoll on Linux when Weft may make
+ *       native calls, else java.nio; {@code -Dweft.transport=nio|epoll} decides otherwise</td></tr>
  * </table>
  */
 public record LoopConfig(int loops, int inboxCapacity, int readBufferSize, int maxPooledBuffers,
-                         Duration timerTick, Ticker ticker) {
+                         Duration timerTick, Ticker ticker, Transport transport) {
 
     public LoopConfig {
         if (loops < 1) throw new IllegalArgumentException("loops < 1: " + loops);
@@ -33,6 +36,7 @@ public record LoopConfig(int loops, int inboxCapacity, int readBufferSize, int m
         if (maxPooledBuffers < 0) throw new IllegalArgumentException("maxPooledBuffers < 0: " + maxPooledBuffers);
         Objects.requireNonNull(timerTick, "timerTick");
         Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(transport, "transport");
         // The poller waits in whole milliseconds; a finer tick would only spin.
         if (timerTick.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException("timerTick < 1 ms: " + timerTick);
@@ -41,30 +45,34 @@ public record LoopConfig(int loops, int inboxCapacity, int readBufferSize, int m
 
     public static LoopConfig defaults() {
         return new LoopConfig(Runtime.getRuntime().availableProcessors(), 65_536, 16 << 10, 256,
-                Duration.ofMillis(10), Ticker.SYSTEM);
+                Duration.ofMillis(10), Ticker.SYSTEM, Transports.preferred());
     }
 
     public LoopConfig withLoops(int n) {
-        return new LoopConfig(n, inboxCapacity, readBufferSize, maxPooledBuffers, timerTick, ticker);
+        return new LoopConfig(n, inboxCapacity, readBufferSize, maxPooledBuffers, timerTick, ticker, transport);
     }
 
     public LoopConfig withInboxCapacity(int n) {
-        return new LoopConfig(loops, n, readBufferSize, maxPooledBuffers, timerTick, ticker);
+        return new LoopConfig(loops, n, readBufferSize, maxPooledBuffers, timerTick, ticker, transport);
     }
 
     public LoopConfig withReadBufferSize(int n) {
-        return new LoopConfig(loops, inboxCapacity, n, maxPooledBuffers, timerTick, ticker);
+        return new LoopConfig(loops, inboxCapacity, n, maxPooledBuffers, timerTick, ticker, transport);
     }
 
     public LoopConfig withMaxPooledBuffers(int n) {
-        return new LoopConfig(loops, inboxCapacity, readBufferSize, n, timerTick, ticker);
+        return new LoopConfig(loops, inboxCapacity, readBufferSize, n, timerTick, ticker, transport);
     }
 
     public LoopConfig withTimerTick(Duration d) {
-        return new LoopConfig(loops, inboxCapacity, readBufferSize, maxPooledBuffers, d, ticker);
+        return new LoopConfig(loops, inboxCapacity, readBufferSize, maxPooledBuffers, d, ticker, transport);
+    }
+
+    public LoopConfig withTransport(Transport t) {
+        return new LoopConfig(loops, inboxCapacity, readBufferSize, maxPooledBuffers, timerTick, ticker, t);
     }
 
     public LoopConfig withTicker(Ticker t) {
-        return new LoopConfig(loops, inboxCapacity, readBufferSize, maxPooledBuffers, timerTick, t);
+        return new LoopConfig(loops, inboxCapacity, readBufferSize, maxPooledBuffers, timerTick, t, transport);
     }
 }

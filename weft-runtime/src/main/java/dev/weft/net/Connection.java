@@ -6,9 +6,11 @@ import dev.weft.loop.Timer;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
 import dev.weft.protocol.http.ByteSink;
+import dev.weft.loop.nio.NioTransport;
+import dev.weft.loop.spi.StreamSocket;
+import dev.weft.loop.spi.TcpInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -43,8 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link #abort()} jumps here from any state with SO_LINGER 0, which sends RST.
  * </ol>
  *
- * <p>Idle cost (ARCHITECTURE.md rule 3): this object, its {@code Io} relay, the JDK's channel and key;
- * no byte buffers. A connection that has written once also keeps a tiny {@link WriteQueue}
+ * <p>Idle cost (ARCHITECTURE.md rule 3): this object, its {@code Io} relay and its transport's socket
+ * (with epoll one small object; with java.nio the JDK's channel, key and their locks); no byte buffers. A connection that has written once also keeps a tiny {@link WriteQueue}
  * (two 4-entry arrays); the stall timer and the sink are made on first use and kept.
  */
 public final class Connection {
@@ -58,9 +60,7 @@ public final class Connection {
 
     private final EventLoop loop;
     private final long id;
-    private final SocketChannel channel;
-    private final InetSocketAddress remoteAddress;
-    private final InetSocketAddress localAddress;
+    private final StreamSocket socket;
     private final ConnectionOptions options;
     private volatile int highWaterMark;         // the options' unless set otherwise (setWatermarks)
     private int lowWaterMark;
@@ -81,31 +81,33 @@ public final class Connection {
     private DataRate taken;                     // how the peer takes our output while some waits; made on first use
     private Throwable failure;
 
-    private Connection(EventLoop loop, SocketChannel channel, ConnectionOptions options,
+    private Connection(EventLoop loop, StreamSocket socket, ConnectionOptions options,
                        ConnectionHandler handler) throws IOException {
         this.loop = loop;
         this.id = IDS.incrementAndGet();
-        this.channel = channel;
+        this.socket = socket;
         this.options = options;
         this.highWaterMark = options.highWaterMark();
         this.lowWaterMark = options.lowWaterMark();
         this.handler = handler;
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
-        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-        this.registration = loop.register(channel, SelectionKey.OP_READ, io);
+        this.registration = socket.register(loop, SelectionKey.OP_READ, io);
+        try {
+            socket.setNoDelay(options.tcpNoDelay());
+        } catch (IOException e) {
+            registration.cancel();
+            throw e;
+        }
     }
 
     /**
-     * Takes over a connected channel (accepted by a {@link Listener}, or connected by a client):
-     * configures it (non-blocking, TCP_NODELAY per {@code options}), registers it on {@code loop},
-     * counts it open and calls {@code onOpen}. Loop thread of {@code loop} only.
+     * Takes over a connected socket of the loop's transport (accepted by a {@link Listener}, or
+     * connected by {@link Connector}): sets TCP_NODELAY per {@code options}, registers it on
+     * {@code loop}, counts it open and calls {@code onOpen}. Loop thread of {@code loop} only.
      */
-    public static Connection adopt(EventLoop loop, SocketChannel channel, ConnectionOptions options,
+    public static Connection adopt(EventLoop loop, StreamSocket socket, ConnectionOptions options,
                                    ConnectionHandler handler) throws IOException {
         assert loop.inLoop() : "adopt off the loop: " + Thread.currentThread();
-        var connection = new Connection(loop, channel, Objects.requireNonNull(options),
+        var connection = new Connection(loop, socket, Objects.requireNonNull(options),
                 Objects.requireNonNull(handler));
         loop.counters().connectionOpened();
         try {
@@ -116,6 +118,15 @@ public final class Connection {
         return connection;
     }
 
+    /**
+     * Takes over a java.nio channel connected elsewhere (made non-blocking here). On an epoll loop
+     * it works too, polled as a foreign channel (see {@link dev.weft.loop.epoll.EpollPoller}).
+     */
+    public static Connection adopt(EventLoop loop, SocketChannel channel, ConnectionOptions options,
+                                   ConnectionHandler handler) throws IOException {
+        return adopt(loop, NioTransport.wrap(channel), options, handler);
+    }
+
     /** Any thread. */
     public EventLoop loop() { return loop; }
 
@@ -123,10 +134,19 @@ public final class Connection {
     public long id() { return id; }
 
     /** Any thread. */
-    public InetSocketAddress remoteAddress() { return remoteAddress; }
+    public InetSocketAddress remoteAddress() { return socket.remoteAddress(); }
 
-    /** Any thread. */
-    public InetSocketAddress localAddress() { return localAddress; }
+    /** Any thread; null if asked first after the connection closed. */
+    public InetSocketAddress localAddress() { return socket.localAddress(); }
+
+    /**
+     * Loop thread: the kernel's round-trip time, congestion window and unsent bytes for this
+     * connection, where the transport can ask (epoll); empty otherwise or once closed.
+     */
+    public Optional<TcpInfo> tcpInfo() {
+        assertInLoop();
+        return state == State.CLOSED ? Optional.empty() : Optional.ofNullable(socket.tcpInfo());
+    }
 
     /**
      * Queues {@code bytes} by reference (no copy); the caller must not change them afterwards.
@@ -178,7 +198,7 @@ public final class Connection {
         if (writes == null || writes.isEmpty() || (state != State.OPEN && state != State.FLUSHING)) return;
         long n;
         try {
-            n = writes.writeTo(channel, loop.buffers());
+            n = writes.writeTo(socket, loop.buffers());
         } catch (IOException e) {
             closeOnIoFailure(e);
             return;
@@ -295,7 +315,7 @@ public final class Connection {
     }
 
     @Override
-    public String toString() { return "Connection[" + id + " " + remoteAddress + " " + state + "]"; }
+    public String toString() { return "Connection[" + id + " " + socket.remoteAddress() + " " + state + "]"; }
 
     // ---- reading
 
@@ -343,7 +363,7 @@ public final class Connection {
                     throw new IllegalStateException("handler left a full read buffer without suspending reads");
                 }
                 int room = buffer.remaining();
-                int n = channel.read(buffer);
+                int n = socket.read(buffer);
                 if (n < 0) return true;
                 if (n == 0) return false;
                 total += n;
@@ -480,7 +500,7 @@ public final class Connection {
 
     private void shutdownOutput() {
         try {
-            channel.shutdownOutput();
+            socket.shutdownOutput();
         } catch (IOException e) {
             closeOnIoFailure(e);
             return;
@@ -502,7 +522,7 @@ public final class Connection {
         boolean done = false;
         try {
             for (int reads = 0; reads < MAX_READS_PER_WAKEUP && !done; reads++) {
-                int n = channel.read(scratch.clear());
+                int n = socket.read(scratch.clear());
                 if (n == 0) break;
                 done = n < 0;
             }
@@ -550,7 +570,7 @@ public final class Connection {
     private void reset(Throwable cause) {
         if (state == State.CLOSED) return;
         try {
-            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            socket.resetOnClose();
         } catch (IOException | RuntimeException e) {
             LOG.debug("SO_LINGER 0 failed; closing without RST", e);
         }
@@ -562,12 +582,8 @@ public final class Connection {
         state = State.CLOSED;
         open = false;
         if (cause != null && failure == null) failure = cause;
+        socket.close();                   // ends its registration too
         registration.cancel();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("channel close failed", e);
-        }
         releaseReadBuffer();
         if (writes != null) writes.clear(loop.buffers());
         if (timer != null) timer.cancel();

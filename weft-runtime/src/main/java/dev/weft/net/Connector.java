@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import dev.weft.loop.spi.StreamSocket;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +50,7 @@ public final class Connector {
         private final ConnectionOptions options;
         private final ConnectionHandler handler;
         private final CompletableFuture<Connection> result;
-        private SocketChannel channel;
+        private StreamSocket channel;
         private Registration registration;
         private Timer deadline;
 
@@ -66,13 +66,12 @@ public final class Connector {
         void start(Duration timeout) {
             try {
                 if (address.isUnresolved()) throw new ConnectException("cannot resolve " + address.getHostString());
-                channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                if (channel.connect(address)) {
+                channel = loop.transport().connect(address);
+                if (channel.finishConnect()) {
                     adopt();
                     return;
                 }
-                registration = loop.register(channel, SelectionKey.OP_CONNECT, this);
+                registration = channel.register(loop, SelectionKey.OP_CONNECT, this);
                 deadline = loop.schedule(timeout.toNanos(), TimeUnit.NANOSECONDS, () -> fail(
                         new SocketTimeoutException("connect to " + address + " timed out after " + timeout)));
             } catch (IOException | RuntimeException e) {
@@ -84,9 +83,9 @@ public final class Connector {
             try {
                 if (!channel.finishConnect()) return;
                 deadline.cancel();
-                // The key stays: registering the channel again on this selector, as Connection
-                // does, returns the same key with the connection as its handler. Cancelling it
-                // here would make that register fail until the next select flushed the key.
+                // The registration stays: registering the socket again on this loop, as Connection
+                // does, returns the same one with the connection as its handler. Cancelling a
+                // java.nio key here would make that register fail until the next select flushed it.
                 registration.interestOps(0);
                 adopt();
             } catch (IOException e) {
@@ -112,12 +111,7 @@ public final class Connector {
         }
 
         @Override public void close() {
-            if (channel == null) return;
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // never connected
-            }
+            if (channel != null) channel.close();
         }
     }
 }

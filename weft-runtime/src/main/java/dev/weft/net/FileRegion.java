@@ -1,8 +1,8 @@
 package dev.weft.net;
 
+import dev.weft.loop.spi.StreamSocket;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
 /**
@@ -76,8 +76,8 @@ public final class FileRegion {
     boolean isDone() { return remaining == 0; }
 
     /** Sends what the socket takes now, at most {@code max}; 0 when it is full. */
-    long transferTo(WritableByteChannel target, long max) throws IOException {
-        long n = channel.transferTo(position, Math.min(remaining, max), target);
+    long transferTo(StreamSocket target, long max) throws IOException {
+        long n = target.transferFrom(channel, position, Math.min(remaining, max));
         if (n == 0 && position >= channel.size()) {
             throw new IOException("the file shrank while it was being sent: " + remaining + " bytes announced are gone");
         }

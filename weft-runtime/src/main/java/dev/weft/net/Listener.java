@@ -4,15 +4,15 @@ import dev.weft.internal.Log;
 import dev.weft.loop.EventLoop;
 import dev.weft.loop.EventLoopGroup;
 import dev.weft.loop.Timer;
+import dev.weft.loop.spi.ListenSocket;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
+import dev.weft.loop.spi.StreamSocket;
+import dev.weft.loop.spi.Transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +26,7 @@ import java.util.function.Supplier;
 /**
  * A listening address spread over a group's loops.
  *
- * <p>Two strategies. With SO_REUSEPORT (Linux: {@link ServerSocketChannel#supportedOptions()}
- * lists it) each loop gets its own listening socket on the same port and the kernel spreads
+ * <p>Two strategies. With SO_REUSEPORT (Linux: {@link Transport#supportsReusePort()}) each loop gets its own listening socket on the same port and the kernel spreads
  * incoming connections over them by a hash of the 4-tuple: no hand-off between threads. Without
  * it, one socket on loop 0 accepts and hands connections round-robin to every loop. When bound to
  * port 0, the first socket takes the port the kernel picks and the rest bind to it. Note that any
@@ -40,7 +39,7 @@ import java.util.function.Supplier;
  * Acceptor backs off the same way; Netty pauses auto-read for a second). Each backoff counts in
  * {@link dev.weft.loop.LoopCounters#acceptBackoffs()}.
  *
- * <p>Each accepted channel is adopted ({@link Connection#adopt}) on its target loop, through
+ * <p>Each accepted socket is adopted ({@link Connection#adopt}) on its target loop, through
  * {@code execute} when that is another loop. {@code handlers.get()} runs there, possibly on
  * several loops at once, so it must be thread-safe.
  */
@@ -52,7 +51,7 @@ public final class Listener implements AutoCloseable {
     /** How a ready listening socket is accepted from; tests inject failures here. */
     @FunctionalInterface
     interface Accept {
-        SocketChannel accept(ServerSocketChannel server) throws IOException;
+        StreamSocket accept(ListenSocket server) throws IOException;
     }
 
     private final EventLoopGroup group;
@@ -81,7 +80,7 @@ public final class Listener implements AutoCloseable {
     public static Listener bind(EventLoopGroup group, InetSocketAddress address, int backlog,
                                 ConnectionOptions options, Supplier<? extends ConnectionHandler> handlers)
             throws IOException {
-        return bind(group, address, backlog, options, handlers, true, ServerSocketChannel::accept);
+        return bind(group, address, backlog, options, handlers, true, ListenSocket::accept);
     }
 
     static Listener bind(EventLoopGroup group, InetSocketAddress address, int backlog, ConnectionOptions options,
@@ -91,20 +90,16 @@ public final class Listener implements AutoCloseable {
         Objects.requireNonNull(handlers, "handlers");
         if (address.isUnresolved()) throw new BindException("cannot listen on " + address.getHostString() + ":"
                 + address.getPort() + ": the host name does not resolve");
-        var channels = new ArrayList<ServerSocketChannel>();
+        var transport = group.transport();
+        var channels = new ArrayList<ListenSocket>();
         try {
-            var first = ServerSocketChannel.open();
+            boolean reusePort = tryReusePort && transport.supportsReusePort();
+            if (reusePort && address.getPort() != 0) probeFree(transport, address);
+            var first = bindOrExplain(transport, address, backlog, reusePort);
             channels.add(first);
-            boolean reusePort = tryReusePort && first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-            if (reusePort && address.getPort() != 0) probeFree(address);
-            bindOrExplain(configure(first, reusePort), address, backlog);
-            var bound = (InetSocketAddress) first.getLocalAddress();
+            var bound = first.localAddress();
             int sockets = reusePort ? group.loops().size() : 1;
-            for (int i = 1; i < sockets; i++) {
-                var next = ServerSocketChannel.open();
-                channels.add(next);
-                bindOrExplain(configure(next, true), bound, backlog);
-            }
+            for (int i = 1; i < sockets; i++) channels.add(bindOrExplain(transport, bound, backlog, true));
             var listener = new Listener(group, options, handlers, accept, reusePort, bound);
             for (int i = 0; i < channels.size(); i++) {
                 listener.acceptors.add(listener.new Acceptor(group.loops().get(i), channels.get(i)));
@@ -112,7 +107,7 @@ public final class Listener implements AutoCloseable {
             for (var acceptor : listener.acceptors) acceptor.loop.execute(acceptor::register);
             return listener;
         } catch (IOException | RuntimeException e) {
-            for (var channel : channels) closeQuietly(channel);
+            for (var channel : channels) channel.close();
             throw e;
         }
     }
@@ -124,17 +119,16 @@ public final class Listener implements AutoCloseable {
      * once; another process could take the port between the probe and our bind, a window of
      * microseconds that only a race at start-up could hit.
      */
-    private static void probeFree(InetSocketAddress address) throws IOException {
-        try (var probe = ServerSocketChannel.open()) {
-            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);   // TIME_WAIT leftovers do not count
-            bindOrExplain(probe, address, 1);
-        }
+    private static void probeFree(Transport transport, InetSocketAddress address) throws IOException {
+        // SO_REUSEADDR is set by every transport: TIME_WAIT leftovers do not count.
+        bindOrExplain(transport, address, 1, false).close();
     }
 
     /** Binds, turning the JDK's terse errors into one line that names the address and the cause. */
-    private static void bindOrExplain(ServerSocketChannel channel, InetSocketAddress address, int backlog) throws IOException {
+    private static ListenSocket bindOrExplain(Transport transport, InetSocketAddress address, int backlog,
+                                              boolean reusePort) throws IOException {
         try {
-            channel.bind(address, backlog);
+            return transport.listen(address, backlog, reusePort);
         } catch (java.net.BindException e) {
             String where = address.getHostString() + ":" + address.getPort();
             String message = String.valueOf(e.getMessage());
@@ -148,13 +142,6 @@ public final class Listener implements AutoCloseable {
         } catch (java.nio.channels.UnsupportedAddressTypeException e) {
             throw new BindException("cannot listen on " + address + ": unsupported address type");
         }
-    }
-
-    private static ServerSocketChannel configure(ServerSocketChannel channel, boolean reusePort) throws IOException {
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);   // rebind through TIME_WAIT
-        if (reusePort) channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        return channel;
     }
 
     /** Any thread: the bound address, with the actual port when bound to 0. */
@@ -186,7 +173,7 @@ public final class Listener implements AutoCloseable {
             try {
                 acceptor.loop.execute(task);
             } catch (RejectedExecutionException e) {   // loop already shut down: no one else holds it
-                closeQuietly(acceptor.channel);
+                acceptor.channel.close();
                 done.countDown();
             }
         }
@@ -202,14 +189,15 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * A channel closed while registered stays open (still listening) until its selector drops
-     * the cancelled key at the start of its next select; only then does the JDK close the file
-     * descriptor. So: wait until each channel is deregistered (that select has begun), then for
-     * one task on its loop, which runs after that select returned, and so after the close.
+     * A java.nio channel closed while registered stays open (still listening) until its selector
+     * drops the cancelled key at the start of its next select; only then does the JDK close the
+     * file descriptor. So: wait until each socket's release is no longer pending (that select has
+     * begun), then for one task on its loop, which runs after that select returned, and so after
+     * the close. (An epoll socket is released by its close at once.)
      */
     private boolean awaitReleased(long deadline) throws InterruptedException {
         for (var acceptor : acceptors) {
-            while (acceptor.channel.isRegistered()) {
+            while (acceptor.channel.isReleasePending()) {
                 if (System.nanoTime() > deadline) return false;
                 LockSupport.parkNanos(50_000);
             }
@@ -227,14 +215,6 @@ public final class Listener implements AutoCloseable {
     @Override
     public String toString() { return "Listener[" + localAddress + (reusePort ? " reuseport" : "") + "]"; }
 
-    private static void closeQuietly(java.nio.channels.Channel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("close failed", e);
-        }
-    }
-
     private static boolean isOutOfFileDescriptors(IOException e) {
         // NIO exposes no errno; strerror(EMFILE) is "Too many open files" and strerror(ENFILE)
         // "Too many open files in system", on Linux and macOS alike.
@@ -245,21 +225,21 @@ public final class Listener implements AutoCloseable {
     /** One listening socket on one loop; its fields are that loop's. */
     private final class Acceptor implements Readiness, AutoCloseable {
         final EventLoop loop;
-        final ServerSocketChannel channel;
+        final ListenSocket channel;
         private Registration registration;
         private Timer backoff;
         private long backoffNanos;
         private boolean starved;           // accepts failed for want of descriptors since the backlog was last drained
         private int nextLoop;              // round-robin cursor, used without SO_REUSEPORT
 
-        Acceptor(EventLoop loop, ServerSocketChannel channel) {
+        Acceptor(EventLoop loop, ListenSocket channel) {
             this.loop = loop;
             this.channel = channel;
         }
 
         void register() {
             if (!channel.isOpen()) return;     // closed before this task ran
-            registration = loop.register(channel, SelectionKey.OP_ACCEPT, this);
+            registration = channel.register(loop, SelectionKey.OP_ACCEPT, this);
         }
 
         @Override
@@ -278,7 +258,7 @@ public final class Listener implements AutoCloseable {
 
         private void acceptAll() {
             for (;;) {
-                SocketChannel accepted;
+                StreamSocket accepted;
                 try {
                     accepted = accept.accept(channel);
                 } catch (IOException e) {
@@ -300,7 +280,7 @@ public final class Listener implements AutoCloseable {
             }
         }
 
-        private void handOff(SocketChannel accepted) {
+        private void handOff(StreamSocket accepted) {
             var loops = group.loops();
             EventLoop target = reusePort ? loop : loops.get(nextLoop++ % loops.size());
             if (nextLoop == loops.size()) nextLoop = 0;
@@ -312,7 +292,7 @@ public final class Listener implements AutoCloseable {
                 target.execute(() -> adopt(target, accepted));
             } catch (RejectedExecutionException e) {
                 LOG.debug(() -> target + " refused a connection: " + e.getMessage());
-                closeQuietly(accepted);
+                accepted.close();
             }
         }
 
@@ -351,23 +331,23 @@ public final class Listener implements AutoCloseable {
         public void close() {
             if (backoff != null) backoff.cancel();
             if (registration != null) registration.cancel();
-            closeQuietly(channel);
+            channel.close();
         }
     }
 
-    private void adopt(EventLoop target, SocketChannel accepted) {
+    private void adopt(EventLoop target, StreamSocket accepted) {
         try {
             target.counters().connectionAccepted();
             Connection.adopt(target, accepted, options, handlers.get());
         } catch (IOException e) {
             LOG.debug(() -> "dropped a connection before it opened: " + e);
-            closeQuietly(accepted);
+            accepted.close();
         } catch (RuntimeException | Error e) {
             // An Error too (a class that cannot load while descriptors are out, memory): this
             // connection is dropped, the acceptor and the loop go on.
             target.counters().errorContained(e);
             LOG.warn("could not open an accepted connection: " + e);
-            closeQuietly(accepted);
+            accepted.close();
         }
     }
 }

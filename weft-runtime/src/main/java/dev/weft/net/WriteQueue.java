@@ -1,9 +1,9 @@
 package dev.weft.net;
 
 import dev.weft.loop.BufferPool;
+import dev.weft.loop.spi.StreamSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.util.Arrays;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Arrays;
  * thread only (its connection's).
  *
  * <p>The buffers sit contiguously in {@code buffers[head..tail)} rather than in a wrapping ring,
- * because {@link GatheringByteChannel#write(ByteBuffer[], int, int)} wants one contiguous range;
+ * because {@link StreamSocket#write(ByteBuffer[], int, int)} wants one contiguous range;
  * when the tail reaches the end the live range is shifted down (a few references) or, if it
  * already starts at 0, the arrays double. A queue that grew is shrunk back once drained, so an
  * idle connection keeps only two 4-entry arrays and no byte buffers (ARCHITECTURE.md rule 3).
@@ -163,7 +163,7 @@ final class WriteQueue {
      * Writes as much as {@code channel} takes now; releases pooled buffers fully sent.
      * @return bytes written (0 when the socket's send buffer is full)
      */
-    long writeTo(GatheringByteChannel channel, BufferPool pool) throws IOException {
+    long writeTo(StreamSocket channel, BufferPool pool) throws IOException {
         long total = 0;
         for (int i = 0; i < MAX_WRITES_PER_FLUSH && head < tail; i++) {
             long n = regions[head] != null ? regions[head].transferTo(channel, MAX_BYTES_PER_WRITE) : writeSome(channel);
@@ -176,7 +176,7 @@ final class WriteQueue {
     }
 
     /** One gathering write of at most MAX_BYTES_PER_WRITE, clipping the last buffer for the call. */
-    private long writeSome(GatheringByteChannel channel) throws IOException {
+    private long writeSome(StreamSocket channel) throws IOException {
         int end = head;
         long offered = 0;
         while (end < tail && regions[end] == null && offered < MAX_BYTES_PER_WRITE) offered += buffers[end++].remaining();

@@ -4,6 +4,8 @@ import dev.weft.internal.Log;
 import dev.weft.loop.EventLoop;
 import dev.weft.loop.EventLoopGroup;
 import dev.weft.loop.LoopConfig;
+import dev.weft.loop.Transports;
+import dev.weft.loop.spi.Transport;
 import dev.weft.net.ConnectionOptions;
 import dev.weft.net.Listener;
 import dev.weft.protocol.http.Method;
@@ -66,7 +68,8 @@ public final class Server implements AutoCloseable {
     /** Starts the loops (unless shared) and binds. Returns this. */
     public synchronized Server start() throws IOException {
         if (state != State.NEW) throw new IllegalStateException("a server starts once");
-        group = settings.group != null ? settings.group : EventLoopGroup.start(LoopConfig.defaults().withLoops(settings.loops));
+        group = settings.group != null ? settings.group : EventLoopGroup.start(LoopConfig.defaults().withLoops(settings.loops)
+                .withTransport(settings.transport != null ? settings.transport : Transports.preferred()));
         var perLoop = new ArrayList<ServerLoop>();
         long share = Math.max(1, settings.memoryBudget / group.loops().size());
         for (EventLoop loop : group.loops()) perLoop.add(new ServerLoop(loop, share));
@@ -95,7 +98,8 @@ public final class Server implements AutoCloseable {
 
     public synchronized ServerInfo info() {
         if (listener == null) throw new IllegalStateException("not started");
-        return new ServerInfo(listener.localAddress(), loops.size(), listener.reusePort(), settings.maxPipelined, settings.timeouts);
+        return new ServerInfo(listener.localAddress(), loops.size(), listener.reusePort(), settings.maxPipelined, settings.timeouts,
+                group.transport().name());
     }
 
     /** A snapshot of the counters, per loop and summed (see {@link ServerCounters}). */
@@ -168,6 +172,7 @@ public final class Server implements AutoCloseable {
         private int port = 8080;
         private int loops = Runtime.getRuntime().availableProcessors();
         private EventLoopGroup group;
+        private Transport transport;
         private Http1Limits limits = Http1Limits.DEFAULTS;
         private ServerTimeouts timeouts = ServerTimeouts.DEFAULTS;
         private int maxPipelined = 16;
@@ -195,6 +200,12 @@ public final class Server implements AutoCloseable {
             this.loops = loops;
             return this;
         }
+
+        /**
+         * The transport its own loops poll with ({@link Transports#named}: "epoll" or "nio");
+         * by default {@link Transports#preferred()}. Ignored when {@link #group} is given.
+         */
+        public Builder transport(Transport transport) { this.transport = Objects.requireNonNull(transport); return this; }
 
         /** Runs on an existing group, shared with other users; the server does not shut it down. */
         public Builder group(EventLoopGroup group) { this.group = Objects.requireNonNull(group); return this; }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.loop.LoopConfig;
+import dev.weft.loop.spi.ListenSocket;
 import dev.weft.testing.AdversePeer;
 import dev.weft.testing.LineServer;
 import dev.weft.testing.LogCapture;
@@ -14,7 +15,6 @@ import dev.weft.testing.LoopHarness;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,7 @@ class ListenerTest {
     void withoutReusePortOneAcceptorHandsConnectionsOutRoundRobin() throws IOException {
         try (var net = new NetFixture(2)) {
             var listener = Listener.bind(net.group, NetFixture.loopback(), 64, ConnectionOptions.defaults(),
-                    LineServer.LineHandler::new, false, ServerSocketChannel::accept);
+                    LineServer.LineHandler::new, false, ListenSocket::accept);
             try {
                 assertFalse(listener.reusePort());
                 var order = new ArrayList<String>();

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.loop.BufferPool;
+import dev.weft.loop.EventLoop;
+import dev.weft.loop.spi.Readiness;
+import dev.weft.loop.spi.Registration;
+import dev.weft.loop.spi.StreamSocket;
 import dev.weft.testing.LoopHarness;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +27,7 @@ class WriteQueueTest {
     void stop() { harness.close(); }
 
     /** Takes at most {@code budget} bytes per call; remembers what it was offered. */
-    private static final class Trickle implements GatheringByteChannel {
+    private static final class Trickle implements StreamSocket {
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         int budget;
         long maxOffered;
@@ -47,9 +52,16 @@ class WriteQueueTest {
             return budget - left;
         }
 
-        @Override public long write(ByteBuffer[] srcs) { return write(srcs, 0, srcs.length); }
-        @Override public int write(ByteBuffer src) { return (int) write(new ByteBuffer[] {src}, 0, 1); }
-        @Override public boolean isOpen() { return true; }
+        @Override public Registration register(EventLoop loop, int interestOps, Readiness handler) { throw new UnsupportedOperationException(); }
+        @Override public int read(ByteBuffer dst) { throw new UnsupportedOperationException(); }
+        @Override public long transferFrom(FileChannel file, long position, long count) { throw new UnsupportedOperationException(); }
+        @Override public boolean finishConnect() { return true; }
+        @Override public void shutdownOutput() { }
+        @Override public void resetOnClose() { }
+        @Override public void setNoDelay(boolean on) { }
+        @Override public boolean setCork(boolean on) { return false; }
+        @Override public InetSocketAddress remoteAddress() { return null; }
+        @Override public InetSocketAddress localAddress() { return null; }
         @Override public void close() { }
     }
 

@@ -114,7 +114,7 @@ public sealed interface PubSubServer extends AutoCloseable {
 
         static Weft start() throws IOException, InterruptedException {
             var java = Path.of(System.getProperty("java.home"), "bin", "java");
-            var command = List.of(java.toString(), "-p", modulePath(), "-m", "weft.cli/dev.weft.cli.Main",
+            var command = List.of(java.toString(), "--enable-native-access=weft", "-p", modulePath(), "-m", "weft.cli/dev.weft.cli.Main",
                     "pubsub", "--host", "127.0.0.1", "--port", "0", "--loops", "2");
             var process = new ProcessBuilder(command).redirectErrorStream(true).start();
             var out = process.inputReader();

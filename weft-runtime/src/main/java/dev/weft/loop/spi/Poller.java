@@ -29,6 +29,16 @@ public interface Poller extends AutoCloseable {
     /** Loop thread only. */
     Registration register(SelectableChannel channel, int interestOps, Readiness handler);
 
+    /**
+     * Loop thread only: puts a raw file descriptor (a pipe, an eventfd, a timerfd, a driver's
+     * socket) under watch, level-triggered like channels. Only native pollers can; the
+     * descriptor stays the caller's, except that {@link #close()} closes it as it does channels.
+     * @throws UnsupportedOperationException on a poller that cannot watch descriptors (java.nio)
+     */
+    default Registration register(int fd, int interestOps, Readiness handler) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot watch a raw file descriptor");
+    }
+
     /** Loop thread only; see the contract above for the timeout's meaning. */
     void poll(long timeoutNanos);
 
