@@ -54,6 +54,7 @@ final class WriteQueue {
     private int tail;
     private long pending;
     private int pooledCount;            // pooled buffers queued, each holding a whole pool buffer
+    private boolean corked;             // TCP_CORK set around a head and the file after it
 
     long pending() { return pending; }
 
@@ -164,6 +165,10 @@ final class WriteQueue {
      * @return bytes written (0 when the socket's send buffer is full)
      */
     long writeTo(StreamSocket channel, BufferPool pool) throws IOException {
+        // A head queued before a file: corked, the head and the file's first bytes leave in full
+        // segments instead of the head alone in a small one (TCP_NODELAY would send it at once).
+        // Uncorked when no file is left queued, which pushes out the last partial segment.
+        if (!corked && regionCount > 0 && regions[head] == null) corked = channel.setCork(true);
         long total = 0;
         for (int i = 0; i < MAX_WRITES_PER_FLUSH && head < tail; i++) {
             long n = regions[head] != null ? regions[head].transferTo(channel, MAX_BYTES_PER_WRITE) : writeSome(channel);
@@ -171,6 +176,10 @@ final class WriteQueue {
             total += n;
             pending -= n;
             dropSent(pool);
+        }
+        if (corked && regionCount == 0) {
+            corked = false;
+            channel.setCork(false);
         }
         return total;
     }

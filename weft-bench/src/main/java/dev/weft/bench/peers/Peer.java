@@ -11,8 +11,11 @@ import java.util.List;
  * the {@link StaticFiles} folder), where the peer can. Anything else is 404.
  */
 public interface Peer extends AutoCloseable {
-    /** Names for {@code ./weft bench server NAME}, in the order the scenarios run them. */
-    List<String> NAMES = List.of("weft", "netty-epoll", "netty-nio", "jetty", "jdk", "nginx");
+    /**
+     * Names for {@code ./weft bench server NAME}, in the order the scenarios run them. "weft" is
+     * Weft on the transport it picks (epoll on Linux), "weft-nio" Weft on java.nio.
+     */
+    List<String> NAMES = List.of("weft", "weft-nio", "netty-epoll", "netty-nio", "jetty", "jdk", "nginx");
 
     byte[] HELLO = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -28,7 +31,8 @@ public interface Peer extends AutoCloseable {
     static Peer start(String name, int port, Path files) throws Exception {
         var address = new InetSocketAddress("127.0.0.1", port);
         return switch (name) {
-            case "weft" -> WeftServer.start(address, files);
+            case "weft" -> WeftServer.start(address, files, dev.weft.loop.Transports.preferred());
+            case "weft-nio" -> WeftServer.start(address, files, dev.weft.loop.nio.NioTransport.INSTANCE);
             case "netty-nio" -> NettyServer.start(NettyServer.Transport.NIO, address, files);
             case "netty-epoll" -> NettyServer.start(NettyServer.Transport.EPOLL, address, files);
             case "jdk" -> JdkServer.start(address, files);

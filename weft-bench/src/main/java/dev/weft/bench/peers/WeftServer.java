@@ -32,12 +32,14 @@ public final class WeftServer implements Peer {
     };
 
     private final Server server;
+    private final String name;
 
-    private WeftServer(Server server) {
+    private WeftServer(Server server, String name) {
         this.server = server;
+        this.name = name;
     }
 
-    static WeftServer start(InetSocketAddress address, Path files) throws IOException {
+    static WeftServer start(InetSocketAddress address, Path files, dev.weft.loop.spi.Transport transport) throws IOException {
         Handler.Async plaintext = (request, exchange) -> exchange.reply(HELLO_RESPONSE);
         Handler.Async echo = (request, exchange) -> exchange.reply(
                 new Response(Status.OK, Headers.of("content-type", "application/octet-stream"), request.body()));
@@ -45,6 +47,7 @@ public final class WeftServer implements Peer {
                 .host(address.getHostString())
                 .port(address.getPort())
                 .loops(Runtime.getRuntime().availableProcessors())
+                .transport(transport)
                 .backlog(8192)
                 .timeouts(ServerTimeouts.DEFAULTS.withKeepAliveIdle(Duration.ofHours(1)))
                 .get("/plaintext", plaintext)
@@ -52,7 +55,7 @@ public final class WeftServer implements Peer {
                 .get("/ws", dev.weft.server.websocket.WebSockets.route(request -> ECHO))
                 .get("/file/{name...}", fileHandler(files))
                 .start();
-        return new WeftServer(server);
+        return new WeftServer(server, transport.name().equals("nio") ? "weft-nio" : "weft");
     }
 
     /**
@@ -69,7 +72,7 @@ public final class WeftServer implements Peer {
 
     @Override
     public String name() {
-        return "weft";
+        return name;
     }
 
     @Override
