@@ -335,6 +335,7 @@ public final class Server implements AutoCloseable {
             b.carried = carried;
             b.memoryBudget = memoryBudget;
             b.accessLog = accessLog;
+            b.transport = transport;
             return b;
         }
 
