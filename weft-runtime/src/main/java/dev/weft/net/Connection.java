@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * <p>Idle cost (ARCHITECTURE.md rule 3): this object, its {@code Io} relay and its transport's socket
- * (with epoll one small object; with java.nio the JDK's channel, key and their locks); no byte buffers. A connection that has written once also keeps a tiny {@link WriteQueue}
- * (two 4-entry arrays); the stall timer and the sink are made on first use and kept.
+ * (with epoll one small object; with java.nio the JDK's channel, key and their locks); no byte
+ * buffers, and no {@link WriteQueue}, which exists only while output waits. The stall timer and
+ * the sink are made on first use and kept.
  */
 public final class Connection {
     private static final Log LOG = Log.of(Connection.class);
@@ -440,6 +441,10 @@ public final class Connection {
 
     private void afterWrite(long written) {
         if (writes.isEmpty()) {
+            // Dropped once drained: a connection between replies then holds no queue at all. The
+            // next reply makes a new one, some 130 bytes, which is less than what keeping one per
+            // idle connection costs a server of mostly idle connections.
+            writes = null;
             if (timer != null) timer.cancel();
             if (state == State.FLUSHING) {
                 shutdownOutput();

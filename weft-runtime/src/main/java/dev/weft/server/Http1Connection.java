@@ -17,7 +17,6 @@ import dev.weft.protocol.http1.Http1Parser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,7 +66,7 @@ final class Http1Connection implements ConnectionHandler {
     private Connection connection;
     private Http1Parser parser;                // lent by the loop while reading; null while at rest
     private ResponseQueue responses;
-    private final ArrayDeque<HttpExchange> inFlight = new ArrayDeque<>(2);
+    private final InFlight inFlight = new InFlight();
     private Reading reading = Reading.Await.IDLE;
     private Timer readTimer;
     private Deadline armed;                    // the read deadline the timer is set for; null for none
@@ -81,6 +80,9 @@ final class Http1Connection implements ConnectionHandler {
     private boolean parsePendingQueued;        // a task will pull the events the parser can give now
     private boolean blocked;                   // parsing stopped at the gate, not for want of bytes
     private UpgradedConnection upgraded;       // the protocol the connection switched to; then all goes there
+    Http1Connection prevOnLoop;                // the loop's list of open connections (ServerLoop)
+    Http1Connection nextOnLoop;
+    boolean listed;
 
     Http1Connection(ServerCore core) { this.core = core; }
 
@@ -93,7 +95,7 @@ final class Http1Connection implements ConnectionHandler {
         readTimer = c.loop().newTimer(this::onReadDeadline);
         loop.stats.increment(ServerStats.Count.CONNECTIONS_ACCEPTED);
         loop.stats.increment(ServerStats.Count.CONNECTIONS_OPEN);
-        loop.connections.add(this);
+        loop.add(this);
         if (loop.stopping) {
             connection.close();
             return;
@@ -216,7 +218,7 @@ final class Http1Connection implements ConnectionHandler {
             try {
                 upgraded.onClose(c);
             } finally {
-                loop.connections.remove(this);
+                loop.remove(this);
                 loop.stats.add(ServerStats.Count.CONNECTIONS_OPEN, -1);
             }
             return;
@@ -229,7 +231,7 @@ final class Http1Connection implements ConnectionHandler {
         }
         reading = Reading.Stopped.STOPPED;
         cancelAll(c.failure().orElseGet(() -> new IOException("connection closed")));
-        loop.connections.remove(this);
+        loop.remove(this);
         loop.stats.add(ServerStats.Count.CONNECTIONS_OPEN, -1);
         lendParserBack();
     }
@@ -299,7 +301,7 @@ final class Http1Connection implements ConnectionHandler {
     private void onHead(RequestHead head) {
         loop.stats.increment(ServerStats.Count.REQUESTS);
         var request = new Request(head.method(), head.target(), head.version(), head.headers(), head.framing(),
-                connection.remoteAddress(), core.scope());
+                connection, core.scope());
         if (head.upgrade()) request.markUpgrade();
         var ex = new HttpExchange(responses, request, connection.loop().nanoTime());
         ex.keepAlive = head.keepAlive() && !draining;
@@ -400,7 +402,7 @@ final class Http1Connection implements ConnectionHandler {
         }
         draining = true;
         if (reading instanceof Reading.Await) stopReading();
-        for (HttpExchange ex : inFlight.toArray(HttpExchange[]::new)) ex.drain();
+        for (HttpExchange ex : inFlight.snapshot()) ex.drain();
         responses.closeWhenDone();
     }
 
@@ -537,7 +539,7 @@ final class Http1Connection implements ConnectionHandler {
 
     private void cancelAll(Throwable cause) {
         if (reading != Reading.Stopped.STOPPED) reading = Reading.Stopped.STOPPED;
-        for (HttpExchange ex : inFlight.toArray(HttpExchange[]::new)) ex.cancel(cause);
+        for (HttpExchange ex : inFlight.snapshot()) ex.cancel(cause);
     }
 
     boolean isEmpty() { return inFlight.isEmpty(); }

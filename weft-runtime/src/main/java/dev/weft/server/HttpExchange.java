@@ -84,6 +84,7 @@ final class HttpExchange implements Exchange {
     private Runnable cancelAction;                               // the first onCancel action; null: none
     private List<Runnable> moreCancelActions;                    // any after it (rare); null: none
     private Runnable drainAction;                                // null: none registered
+    HttpExchange nextInFlight;                                  // its connection's InFlight list
     private boolean hasOwnDeadline;                              // replyTimeout was called: ownDeadline rules
     private long ownDeadline;                                    // in loop nanos
     private Runnable onOwnDeadline;                              // what runs when it passes; null: none

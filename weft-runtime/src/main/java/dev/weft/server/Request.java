@@ -36,7 +36,7 @@ public final class Request {
     private final Version version;
     private final Headers headers;
     private final BodyFraming framing;
-    private final InetSocketAddress remoteAddress;
+    private final Object peer;          // the Connection it came on, or an address (tests)
     private final RequestScope scope;
     private Map<String, String> pathParams = Map.of();
     private boolean upgrade;
@@ -46,13 +46,13 @@ public final class Request {
     private BodyInputStream bodyStream;
 
     Request(Method method, RequestTarget target, Version version, Headers headers, BodyFraming framing,
-            InetSocketAddress remoteAddress, RequestScope scope) {
+            Object peer, RequestScope scope) {
         this.method = method;
         this.target = target;
         this.version = version;
         this.headers = headers;
         this.framing = framing;
-        this.remoteAddress = remoteAddress;
+        this.peer = peer;
         this.scope = scope;
         if (framing instanceof BodyFraming.Empty) body = NO_BYTES;
     }
@@ -101,7 +101,13 @@ public final class Request {
 
     public Version version() { return version; }
 
-    public InetSocketAddress remoteAddress() { return remoteAddress; }
+    /**
+     * The peer's address. Made only when asked: a transport keeps it raw, and a server that never
+     * asks (most never do) then holds no address object per connection.
+     */
+    public InetSocketAddress remoteAddress() {
+        return peer instanceof dev.weft.net.Connection connection ? connection.remoteAddress() : (InetSocketAddress) peer;
+    }
 
     /** Attributes for handlers and the code around them; thread-safe, created on first use. */
     public Map<String, Object> attributes() {

@@ -16,7 +16,6 @@ import dev.weft.protocol.http1.RequestInfo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -53,9 +52,9 @@ final class ResponseQueue implements ExchangeHost {
     private final Connection connection;
     private final ServerLoop loop;
     private final ServerCore core;
-    private final ArrayDeque<HttpExchange> inFlight;
+    private final InFlight inFlight;
     private final ByteSink out;
-    private final Timer replyTimer;
+    private Timer replyTimer;                  // made when first armed: a reply given at once never needs it
     private HttpExchange replyWatched;
     private long pieces;                       // body pieces written by streams, ever
     private long piecesSeen;                   // pieces when the reply timer was armed for a stream
@@ -72,14 +71,13 @@ final class ResponseQueue implements ExchangeHost {
     private boolean inBatch, flushNeeded, flushScheduled, closed;
 
     ResponseQueue(Http1Connection reader, Connection connection, ServerLoop loop, ServerCore core,
-                  ArrayDeque<HttpExchange> inFlight) {
+                  InFlight inFlight) {
         this.reader = reader;
         this.connection = connection;
         this.loop = loop;
         this.core = core;
         this.inFlight = inFlight;
         this.out = new CountingSink(connection.sink(), loop.stats);
-        this.replyTimer = connection.loop().newTimer(this::onReplyDeadline);
     }
 
     // ---- ExchangeHost: any thread ----
@@ -294,10 +292,10 @@ final class ResponseQueue implements ExchangeHost {
         ex.sent();
         ex.req().attach(null);                       // the request lives on in the session's context; its exchange need not
         loop.stats.increment(ServerStats.Count.RESPONSES);
-        for (HttpExchange later : inFlight) later.cancel(new java.io.IOException("the connection switched protocols"));
+        for (HttpExchange later : inFlight.snapshot()) later.cancel(new java.io.IOException("the connection switched protocols"));
         inFlight.clear();
         closed = true;                               // nothing of HTTP/1.1 is written from now on
-        replyTimer.cancel();
+        if (replyTimer != null) replyTimer.cancel();
         connection.flush();
         reader.switchTo(sw.next());
     }
@@ -370,7 +368,7 @@ final class ResponseQueue implements ExchangeHost {
         if (close) {
             closeWhenDone = true;
             reader.stopReading();
-            for (HttpExchange later : inFlight) later.cancel(new java.io.IOException("the connection closes"));
+            for (HttpExchange later : inFlight.snapshot()) later.cancel(new java.io.IOException("the connection closes"));
             inFlight.clear();
         }
         armReplyTimer();
@@ -418,7 +416,7 @@ final class ResponseQueue implements ExchangeHost {
 
     void closed() {
         closed = true;
-        replyTimer.cancel();
+        if (replyTimer != null) replyTimer.cancel();
     }
 
     void onWritable() {
@@ -488,12 +486,13 @@ final class ResponseQueue implements ExchangeHost {
         replyWatched = want;
         watchingStream = want != null && want == streaming;
         if (want == null) {
-            replyTimer.cancel();
+            if (replyTimer != null) replyTimer.cancel();
             return;
         }
         long period = core.timeouts().reply().toNanos();
         long due = want == streaming ? period : want.replyDue(want.startNanos() + period) - connection.loop().nanoTime();
         piecesSeen = pieces;
+        if (replyTimer == null) replyTimer = connection.loop().newTimer(this::onReplyDeadline);
         replyTimer.schedule(Math.max(due, 0), TimeUnit.NANOSECONDS);
     }
 
@@ -504,7 +503,7 @@ final class ResponseQueue implements ExchangeHost {
     }
 
     /** True when the connection waits on the application with a deadline armed. */
-    boolean awaitsApplication() { return replyTimer.isPending(); }
+    boolean awaitsApplication() { return replyTimer != null && replyTimer.isPending(); }
 
     private void onReplyDeadline() {
         HttpExchange ex = replyWatched;

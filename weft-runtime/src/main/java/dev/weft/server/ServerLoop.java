@@ -8,8 +8,8 @@ import dev.weft.protocol.http1.Http1Writer;
 import dev.weft.protocol.http1.Role;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,7 +28,8 @@ final class ServerLoop {
     private final ArrayDeque<Http1Parser> parsers = new ArrayDeque<>();
     static final int MAX_POOLED_PARSERS = 1024;
     final ServerStats stats = new ServerStats();
-    final Set<Http1Connection> connections = new HashSet<>();
+    /** Open connections, linked through themselves: no set entry per connection (idle costs its own fields only). */
+    private Http1Connection first;
     boolean stopping;
     /** This loop's share of the server's memory budget, in bytes. */
     private final long budget;
@@ -77,7 +78,32 @@ final class ServerLoop {
     }
 
     /** How many of this loop's connections hold a parser now: those mid-message, never the idle ones. */
-    long connectionsHoldingParsers() { return connections.stream().filter(Http1Connection::holdsParser).count(); }
+    long connectionsHoldingParsers() { return connections().stream().filter(Http1Connection::holdsParser).count(); }
+
+    void add(Http1Connection c) {
+        assert !c.listed;
+        c.listed = true;
+        c.nextOnLoop = first;
+        if (first != null) first.prevOnLoop = c;
+        first = c;
+    }
+
+    /** Idempotent. */
+    void remove(Http1Connection c) {
+        if (!c.listed) return;
+        c.listed = false;
+        if (c.prevOnLoop != null) c.prevOnLoop.nextOnLoop = c.nextOnLoop;
+        else first = c.nextOnLoop;
+        if (c.nextOnLoop != null) c.nextOnLoop.prevOnLoop = c.prevOnLoop;
+        c.prevOnLoop = c.nextOnLoop = null;
+    }
+
+    /** A copy of the open connections, safe to walk while they close. */
+    List<Http1Connection> connections() {
+        var all = new ArrayList<Http1Connection>();
+        for (var c = first; c != null; c = c.nextOnLoop) all.add(c);
+        return all;
+    }
 
     /** Refreshes the Date value; called before writing heads (a clock read, and a new string once a second). */
     void tickDate() { dates.update(System.currentTimeMillis()); }
@@ -89,7 +115,7 @@ final class ServerLoop {
     void stop(long spreadNanos) {
         stopping = true;
         var random = java.util.concurrent.ThreadLocalRandom.current();
-        for (Http1Connection c : Set.copyOf(connections)) {
+        for (Http1Connection c : connections()) {
             if (spreadNanos > 0 && c.isLongLived()) loop.schedule(random.nextLong(spreadNanos), java.util.concurrent.TimeUnit.NANOSECONDS, c::drain);
             else c.drain();
         }
@@ -97,6 +123,6 @@ final class ServerLoop {
 
     /** Closes what is still open after the graceful deadline. */
     void forceClose() {
-        for (Http1Connection c : Set.copyOf(connections)) c.abort();
+        for (Http1Connection c : connections()) c.abort();
     }
 }

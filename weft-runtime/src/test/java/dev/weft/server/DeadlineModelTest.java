@@ -160,7 +160,7 @@ class DeadlineModelTest {
     private static List<String> stuckConnections(Server server) {
         var stuck = new ArrayList<String>();
         for (ServerLoop l : server.serverLoops()) {
-            stuck.addAll(LoopHarness.callOn(l.loop, _ -> l.connections.stream()
+            stuck.addAll(LoopHarness.callOn(l.loop, _ -> l.connections().stream()
                     .filter(c -> !c.waitsWithDeadline()).map(Http1Connection::toString).toList()));
         }
         return stuck;

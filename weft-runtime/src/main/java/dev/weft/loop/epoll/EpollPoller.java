@@ -50,7 +50,7 @@ public final class EpollPoller implements Poller {
     private int generations;
     private EpollRegistration[] readyList = new EpollRegistration[64];
     private int readyCount;
-    private long round;
+    private int round;
     private NioPoller foreign;                   // channels the kernel set cannot take; made on first use
     private int foreignCount;
     private volatile boolean closed;

@@ -30,7 +30,7 @@ class EpollRegistration implements Registration {
     boolean hangup;                 // the kernel reported the peer's FIN (or an error): read on to the end
     boolean edgeTriggered;
     boolean queued;                 // in the poller's ready list
-    long dispatchedRound;
+    int dispatchedRound;            // the poll round it last ran in (wraps harmlessly)
     Readiness handler;
     private volatile boolean valid;
 
