@@ -38,6 +38,7 @@ final class LongPollSubscriber implements Subscriber {
     private boolean answered;
     private boolean joining;
     private boolean parked;                           // counted in the routes' long-polls
+    private Response held;                            // answered while joining: sent once unsubscribed
 
     LongPollSubscriber(PubSubRoutes routes, String channel, Request request, Exchange exchange, Cursor cursor) {
         this.routes = routes;
@@ -61,6 +62,8 @@ final class LongPollSubscriber implements Subscriber {
                 subscription = a.subscription();
                 if (answered) {                               // the backlog had its message
                     subscription.cancel();
+                    exchange.reply(held);
+                    held = null;
                     return;
                 }
                 parked = true;
@@ -80,16 +83,26 @@ final class LongPollSubscriber implements Subscriber {
         if (answered) return;
         answered = true;
         routes.delivered.increment();
-        exchange.reply(message(m));
-        if (!joining) finish();
+        // Unsubscribed before the reply leaves: a client that asks for the channel's info the
+        // moment it has its message, on another loop, must not find itself still counted (Nchan
+        // does not count it). While joining, the subscription is cancelled by start().
+        reply(message(m));
     }
 
     @Override public void onEnd(EndReason reason) {
         if (answered) return;
         answered = true;
-        finish();
         Status status = reason == EndReason.TOPIC_DELETED ? Status.GONE : Status.SERVICE_UNAVAILABLE;
-        exchange.reply(status(status, status == Status.SERVICE_UNAVAILABLE));
+        reply(status(status, status == Status.SERVICE_UNAVAILABLE));
+    }
+
+    private void reply(Response response) {
+        if (joining) {
+            held = response;
+            return;
+        }
+        finish();
+        exchange.reply(response);
     }
 
     private void finish() {
