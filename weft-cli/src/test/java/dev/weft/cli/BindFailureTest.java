@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BindFailureTest {
     private static Process weft(String... args) throws Exception {
         String jvm = ProcessHandle.current().info().command().orElseThrow();
-        var command = new ArrayList<>(List.of(jvm, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        // Native access as the launcher grants it: without it the JDK warns on stderr before Weft says a word.
+        var command = new ArrayList<>(List.of(jvm, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).start();
     }

@@ -32,7 +32,7 @@ class DescriptorExhaustionTest {
     @Test void aServerOutOfDescriptorsKeepsServingAndRecoversByItself() throws Exception {
         Path stderr = Files.createTempFile("weft-starved", ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder("bash", "-c", "ulimit -n " + LIMIT + " && exec \"$0\" -cp \"$1\" " + StarvedServer.class.getName(),
+        Process child = new ProcessBuilder("bash", "-c", "ulimit -n " + LIMIT + " && exec \"$0\" --enable-native-access=ALL-UNNAMED -cp \"$1\" " + StarvedServer.class.getName(),
                 java, System.getProperty("java.class.path"))
                 .redirectError(stderr.toFile()).start();
         // Bounded: if the child stops answering, killing it ends every read below.

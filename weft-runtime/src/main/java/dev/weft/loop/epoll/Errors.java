@@ -14,6 +14,7 @@ final class Errors {
     private static final int ENETUNREACH = 101;
     private static final int EHOSTUNREACH = 113;
     private static final int ETIMEDOUT = 110;
+    private static final int ECONNRESET = 104;
     private static final String[] MESSAGES = new String[134];
 
     private Errors() {}
@@ -27,7 +28,11 @@ final class Errors {
     }
 
     /** A failed call on a socket: reset, broken pipe and the like are the peer's doing and carry only the kernel's words. */
-    static IOException socket(int errno) { return new SocketException(message(errno)); }
+    static IOException socket(int errno) {
+        // java.nio says "Connection reset" where strerror says "... by peer"; the same words on
+        // either transport keep logs and tests transport-blind.
+        return new SocketException(errno == ECONNRESET ? "Connection reset" : message(errno));
+    }
 
     static IOException io(String call, int errno) {
         return switch (errno) {

@@ -153,7 +153,7 @@ class EpollFaultTest {
     }
 
     @Test
-    void aResetReadsAsAnIOExceptionInTheKernelsWords() throws Exception {
+    void aResetReadsAsTheSameIOExceptionJavaNioGives() throws Exception {
         var peer = new Socket();
         var socket = connect(peer, _ -> { });
         peer.setSoLinger(true, 0);
@@ -161,7 +161,7 @@ class EpollFaultTest {
         var buffer = ByteBuffer.allocateDirect(1024);
         poller.poll(TimeUnit.SECONDS.toNanos(5));
         var thrown = assertThrows(SocketException.class, () -> socket.read(buffer));
-        assertEquals("Connection reset by peer", thrown.getMessage());
+        assertEquals("Connection reset", thrown.getMessage(), "as java.nio words it");
     }
 
     @Test
@@ -176,7 +176,7 @@ class EpollFaultTest {
         var thrown = assertThrows(IOException.class, () -> {
             for (int i = 0; i < 10; i++) socket.write(bytes, 0, 1);
         });
-        assertTrue(thrown.getMessage().equals("Broken pipe") || thrown.getMessage().equals("Connection reset by peer"),
+        assertTrue(thrown.getMessage().equals("Broken pipe") || thrown.getMessage().equals("Connection reset"),
                 thrown.getMessage());
     }
 
