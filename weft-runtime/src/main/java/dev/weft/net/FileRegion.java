@@ -1,5 +1,6 @@
 package dev.weft.net;
 
+import dev.weft.loop.spi.FileSource;
 import dev.weft.loop.spi.StreamSocket;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * region fails with an IOException and the connection is closed; bytes past {@code count} are
  * never sent however much the file grows.
  */
-public final class FileRegion {
+public final class FileRegion implements FileSource {
     private final FileChannel channel;
     private final boolean closeWhenDone;
     private long position;
@@ -44,8 +45,24 @@ public final class FileRegion {
     }
 
     private final boolean copy;
+    private Origin origin;
+    private AutoCloseable transportHandle;
 
     boolean copy() { return copy; }
+
+    /** Says where the file lies, so that a native transport can send it with sendfile; returns this. */
+    public FileRegion origin(Origin origin) {
+        this.origin = origin;
+        return this;
+    }
+
+    @Override public FileChannel channel() { return channel; }
+
+    @Override public Origin origin() { return origin; }
+
+    @Override public AutoCloseable transportHandle() { return transportHandle; }
+
+    @Override public void transportHandle(AutoCloseable handle) { transportHandle = handle; }
 
     /**
      * Reads up to {@code into.remaining()} bytes of the span into {@code into}; fails if the file
@@ -77,7 +94,7 @@ public final class FileRegion {
 
     /** Sends what the socket takes now, at most {@code max}; 0 when it is full. */
     long transferTo(StreamSocket target, long max) throws IOException {
-        long n = target.transferFrom(channel, position, Math.min(remaining, max));
+        long n = target.transferFrom(this, position, Math.min(remaining, max));
         if (n == 0 && position >= channel.size()) {
             throw new IOException("the file shrank while it was being sent: " + remaining + " bytes announced are gone");
         }
@@ -88,6 +105,14 @@ public final class FileRegion {
 
     /** Closes the channel if this region owns it; quietly, since the send is over either way. */
     void release() {
+        if (transportHandle != null) {
+            try {
+                transportHandle.close();
+            } catch (Exception ignored) {
+                // the transport's own descriptor; nothing is sent through it any more
+            }
+            transportHandle = null;
+        }
         if (!closeWhenDone) return;
         try {
             channel.close();

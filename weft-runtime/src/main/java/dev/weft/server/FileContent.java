@@ -1,5 +1,6 @@
 package dev.weft.server;
 
+import dev.weft.loop.spi.FileSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * <p>{@code copyBelow}: a span at most this long is read into the connection's buffers and sent
  * with the head in one write, rather than with sendfile; 0 for sendfile always.
  */
-public record FileContent(FileChannel channel, List<Part> parts, long copyBelow) {
+public record FileContent(FileChannel channel, List<Part> parts, long copyBelow, FileSource.Origin origin) {
     /** One piece of the body, in order. */
     public sealed interface Part {
         long length();
@@ -45,11 +46,17 @@ public record FileContent(FileChannel channel, List<Part> parts, long copyBelow)
 
     /** {@code length} bytes of {@code channel} from {@code offset}, sent with sendfile. */
     public static FileContent span(FileChannel channel, long offset, long length) {
-        return new FileContent(channel, List.of(new Part.Span(offset, length)), 0);
+        return new FileContent(channel, List.of(new Part.Span(offset, length)), 0, null);
     }
 
     /** The same body, with spans up to {@code bytes} read and sent with the head instead. */
-    public FileContent copyBelow(long bytes) { return new FileContent(channel, parts, bytes); }
+    public FileContent copyBelow(long bytes) { return new FileContent(channel, parts, bytes, origin); }
+
+    /** Where the file lies and which it is, so a native transport can reopen it for sendfile (origin null: unknown). */
+    public FileContent origin(FileSource.Origin where) { return new FileContent(channel, parts, copyBelow, where); }
+
+    /** A body with no known origin: sent through the channel alone. */
+    public FileContent(FileChannel channel, List<Part> parts, long copyBelow) { this(channel, parts, copyBelow, null); }
 
     /** The body's length: what Content-Length announces. */
     public long length() {

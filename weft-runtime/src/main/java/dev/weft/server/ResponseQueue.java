@@ -263,7 +263,8 @@ final class ResponseQueue implements ExchangeHost {
                 case FileContent.Part.Bytes(ByteBuffer bytes) -> out.write(bytes.duplicate());
                 case FileContent.Part.Span(long offset, long length) -> {
                     loop.stats.add(ServerStats.Count.BYTES_WRITTEN, length);
-                    connection.write(new FileRegion(file.channel(), offset, length, i == lastSpan, length <= file.copyBelow()));
+                    connection.write(new FileRegion(file.channel(), offset, length, i == lastSpan, length <= file.copyBelow())
+                            .origin(file.origin()));
                 }
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.loop.BufferPool;
 import dev.weft.loop.EventLoop;
+import dev.weft.loop.spi.FileSource;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
 import dev.weft.loop.spi.StreamSocket;
@@ -13,7 +14,6 @@ import dev.weft.testing.LoopHarness;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +54,7 @@ class WriteQueueTest {
 
         @Override public Registration register(EventLoop loop, int interestOps, Readiness handler) { throw new UnsupportedOperationException(); }
         @Override public int read(ByteBuffer dst) { throw new UnsupportedOperationException(); }
-        @Override public long transferFrom(FileChannel file, long position, long count) { throw new UnsupportedOperationException(); }
+        @Override public long transferFrom(FileSource file, long position, long count) { throw new UnsupportedOperationException(); }
         @Override public boolean finishConnect() { return true; }
         @Override public void shutdownOutput() { }
         @Override public void resetOnClose() { }

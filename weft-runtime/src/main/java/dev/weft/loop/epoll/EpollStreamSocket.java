@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.weft.loop.EventLoop;
+import dev.weft.loop.spi.FileSource;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
 import dev.weft.loop.spi.StreamSocket;
@@ -154,11 +155,21 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
     }
 
     /**
-     * java.nio keeps a FileChannel's descriptor private, so sendfile(2) cannot be given it; the
-     * span is mapped instead (the page cache, not a copy) and sent from the mapping.
+     * sendfile(2) from the descriptor {@link NativeFiles} finds for the file: page cache to socket
+     * with no copy through user space. When it cannot find one (an unknown origin, a file that is
+     * no longer the one the channel has open), the span is mapped and sent from the mapping.
      */
     @Override
-    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+    public long transferFrom(FileSource file, long position, long count) throws IOException {
+        int in = NativeFiles.descriptor(file);
+        if (in < 0) return transferMapped(file.channel(), position, count);
+        var scratch = scratch();
+        scratch.option.set(JAVA_LONG, 0, position);            // off_t *offset: the file position is left alone
+        long written = LibC.sendfile(scratch.errno, fd, in, scratch.option.address(), count);
+        return afterSend(scratch, written, count);
+    }
+
+    private long transferMapped(FileChannel file, long position, long count) throws IOException {
         long size = file.size();
         long n = Math.min(Math.min(count, MAX_MAP), size - position);
         if (n <= 0) return 0;
@@ -168,6 +179,11 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
             var mapped = file.map(FileChannel.MapMode.READ_ONLY, position, n, arena);
             written = LibC.send(scratch.errno, fd, mapped.address(), n);
         }
+        return afterSend(scratch, written, n);
+    }
+
+    /** A send's result: bytes written, 0 when the socket is full (its write readiness consumed). */
+    private long afterSend(Scratch scratch, long written, long offered) throws IOException {
         if (written < 0) {
             int errno = scratch.errnoValue();
             if (errno == LibC.EAGAIN) {
@@ -177,7 +193,7 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
             if (errno == LibC.EINTR) return 0;
             throw Errors.socket(errno);
         }
-        if (written < n) consumed(WRITABLE);
+        if (written < offered) consumed(WRITABLE);
         return written;
     }
 

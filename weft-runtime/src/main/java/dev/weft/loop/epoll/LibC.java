@@ -58,6 +58,8 @@ final class LibC {
     static final int TCP_INFO = 11;
     static final int SHUT_WR = 1;
     static final int MSG_NOSIGNAL = 0x4000;
+    static final int O_RDONLY_CLOEXEC = 0x80000;
+    static final long STAT_SIZE = 256;                       // 144 on x86-64, 128 on aarch64
 
     static final int EPOLLIN = 0x1;
     static final int EPOLLOUT = 0x4;
@@ -103,6 +105,8 @@ final class LibC {
     private static final MethodHandle SETSOCKOPT = fast("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT);
     // int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
     private static final MethodHandle GETSOCKOPT = fast("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
+    private static final MethodHandle SENDFILE = fast("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
     // int shutdown(int fd, int how)
     private static final MethodHandle SHUTDOWN = fast("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     // ssize_t write(int fd, const void *buf, size_t count): the eventfd wake-up, from any thread, errno unwanted
@@ -121,6 +125,11 @@ final class LibC {
     private static final MethodHandle LISTEN = slow("listen", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle CONNECT = slow("connect", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle GETSOCKNAME = slow("getsockname", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // int open(const char *path, int flags, ...): variadic, called with no mode (no O_CREAT)
+    private static final MethodHandle OPEN = LINKER.downcallHandle(find("open"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
+    // int fstat(int fd, struct stat *st): st_dev at 0 and st_ino at 8, 64-bit each, on x86-64 and aarch64
+    private static final MethodHandle FSTAT = slow("fstat", JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle GETPEERNAME = slow("getpeername", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
     // char *strerror_r (GNU variant): returns the message, which may or may not be in buf
     private static final MethodHandle STRERROR_R = LINKER.downcallHandle(find("strerror_r"),
@@ -162,6 +171,30 @@ final class LibC {
     static long sendmsg(MemorySegment errno, int fd, long msghdr) {
         try {
             return (long) SENDMSG.invokeExact(errno, fd, msghdr, MSG_NOSIGNAL);
+        } catch (Throwable e) {
+            throw fault(e);
+        }
+    }
+
+    static long sendfile(MemorySegment errno, int out, int in, long offset, long count) {
+        try {
+            return (long) SENDFILE.invokeExact(errno, out, in, offset, count);
+        } catch (Throwable e) {
+            throw fault(e);
+        }
+    }
+
+    static int open(MemorySegment errno, long path, int flags) {
+        try {
+            return (int) OPEN.invokeExact(errno, path, flags);
+        } catch (Throwable e) {
+            throw fault(e);
+        }
+    }
+
+    static int fstat(MemorySegment errno, int fd, long stat) {
+        try {
+            return (int) FSTAT.invokeExact(errno, fd, stat);
         } catch (Throwable e) {
             throw fault(e);
         }

@@ -1,6 +1,7 @@
 package dev.weft.loop.nio;
 
 import dev.weft.loop.EventLoop;
+import dev.weft.loop.spi.FileSource;
 import dev.weft.loop.spi.Readiness;
 import dev.weft.loop.spi.Registration;
 import dev.weft.loop.spi.StreamSocket;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 
 /** A {@link SocketChannel} as a {@link StreamSocket}. */
@@ -44,8 +44,8 @@ final class NioStreamSocket implements StreamSocket {
     }
 
     @Override
-    public long transferFrom(FileChannel file, long position, long count) throws IOException {
-        return file.transferTo(position, count, channel);
+    public long transferFrom(FileSource file, long position, long count) throws IOException {
+        return file.channel().transferTo(position, count, channel);
     }
 
     @Override

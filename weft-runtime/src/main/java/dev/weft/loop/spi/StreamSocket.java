@@ -4,7 +4,6 @@ import dev.weft.loop.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * A connected, non-blocking TCP socket of one {@link Transport}: what a
@@ -30,7 +29,7 @@ public interface StreamSocket {
     long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
     /** Sends {@code count} bytes of {@code file} from {@code position} (sendfile where it can): bytes sent, 0 if full. */
-    long transferFrom(FileChannel file, long position, long count) throws IOException;
+    long transferFrom(FileSource file, long position, long count) throws IOException;
 
     /** Completes a connect started by {@link Transport#connect}: true once connected, false if still under way. */
     boolean finishConnect() throws IOException;

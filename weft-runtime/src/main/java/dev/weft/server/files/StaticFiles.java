@@ -1,5 +1,6 @@
 package dev.weft.server.files;
 
+import dev.weft.loop.spi.FileSource;
 import dev.weft.protocol.http.FieldName;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Method;
@@ -142,7 +143,8 @@ public final class StaticFiles implements Handler.Async {
                 size = attributes.size();
                 if (!(plan instanceof ByteRanges.Plan.Whole)) plan = ByteRanges.plan(request.headers().firstOr("range", null), size);
             }
-            return FileBodies.body(opened.channel(), plan, headers, contentType, size,
+            var origin = new FileSource.Origin(file.real(), opened.attributes().fileKey());
+            return FileBodies.body(opened.channel(), origin, plan, headers, contentType, size,
                     request.method() == Method.GET ? settings.inMemoryBelow() : -1);
         }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.loop.spi.Registration;
+import dev.weft.loop.spi.FileSource;
+import dev.weft.net.FileRegion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -20,6 +22,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -198,33 +201,57 @@ class EpollFaultTest {
 
     @Test
     void aShortSendfileResumesWhereItStopped(@TempDir Path dir) throws Exception {
+        var file = bigFile(dir.resolve("big"));
+        var key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var source = new FileRegion(channel, 0, channel.size(), false).origin(new FileSource.Origin(file, key));
+            sendWhole(source, Files.readAllBytes(file));
+            assertTrue(source.transportHandle() instanceof NativeFiles.Descriptor, "sent with sendfile from its own descriptor");
+        }
+    }
+
+    @Test
+    void aFileReplacedSinceItWasOpenedIsSentFromTheChannelNotFromItsSuccessor(@TempDir Path dir) throws Exception {
+        var file = bigFile(dir.resolve("big"));
+        byte[] original = Files.readAllBytes(file);
+        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            var successor = Files.write(dir.resolve("next"), new byte[original.length]);
+            Files.move(successor, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            var source = new FileRegion(channel, 0, channel.size(), false).origin(new FileSource.Origin(file, key));
+            sendWhole(source, original);
+            assertEquals(NativeFiles.NONE, source.transportHandle(), "another inode at that path: not opened for sendfile");
+        }
+    }
+
+    private static Path bigFile(Path path) throws IOException {
         byte[] content = new byte[8 << 20];
         for (int i = 0; i < content.length; i++) content[i] = (byte) (i ^ (i >>> 9));
-        var file = Files.write(dir.resolve("big"), content);
+        return Files.write(path, content);
+    }
+
+    /** Sends all of {@code source} to a slow peer, part by part as the socket takes it, and checks what arrived. */
+    private void sendWhole(FileSource source, byte[] content) throws Exception {
         var peer = new Socket();
         peer.setReceiveBufferSize(64 << 10);
         var socket = connect(peer, _ -> { });
         socket.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long position = 0;
-            long first = socket.transferFrom(channel, 0, content.length);
-            assertTrue(first > 0 && first < content.length, "the socket took part of it: " + first);
-            position += first;
-            var received = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return peer.getInputStream().readNBytes(content.length);
-                } catch (IOException e) {
-                    return new byte[0];
-                }
-            });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (position < content.length && System.nanoTime() < deadline) {
-                if ((socket.ready & EpollRegistration.WRITABLE) == 0) poller.poll(TimeUnit.MILLISECONDS.toNanos(100));
-                else position += socket.transferFrom(channel, position, content.length - position);
+        long position = socket.transferFrom(source, 0, content.length);
+        assertTrue(position > 0 && position < content.length, "the socket took part of it: " + position);
+        var received = CompletableFuture.supplyAsync(() -> {
+            try {
+                return peer.getInputStream().readNBytes(content.length);
+            } catch (IOException e) {
+                return new byte[0];
             }
-            assertEquals(content.length, position);
-            assertArrayEquals(content, received.get(20, TimeUnit.SECONDS));
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (position < content.length && System.nanoTime() < deadline) {
+            if ((socket.ready & EpollRegistration.WRITABLE) == 0) poller.poll(TimeUnit.MILLISECONDS.toNanos(100));
+            else position += socket.transferFrom(source, position, content.length - position);
         }
+        assertEquals(content.length, position);
+        assertArrayEquals(content, received.get(20, TimeUnit.SECONDS));
     }
 
     @Test
