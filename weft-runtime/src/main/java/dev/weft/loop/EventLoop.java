@@ -194,9 +194,15 @@ public final class EventLoop implements Executor {
         poller.wakeup();
     }
 
-    /** Any thread: waits for the loop thread to end. */
+    /**
+     * Any thread: waits for the loop thread to end, the thread itself included: the latch falls
+     * in its last lines, so without the join a caller could still see it alive for a moment.
+     */
     boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
+        long end = System.nanoTime() + unit.toNanos(timeout);
+        if (!terminated.await(timeout, unit)) return false;
+        if (inLoop()) return true;
+        return owner.join(java.time.Duration.ofNanos(Math.max(0, end - System.nanoTime()))) || !owner.isAlive();
     }
 
     boolean isTerminated() { return state == State.TERMINATED; }

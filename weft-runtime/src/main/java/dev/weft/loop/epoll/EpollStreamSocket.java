@@ -134,16 +134,7 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
             scratch.msghdr.set(JAVA_LONG, LibC.MSGHDR_IOVLEN, count);
             written = LibC.sendmsg(scratch.errno, fd, scratch.msghdr.address());
         }
-        if (written < 0) {
-            int errno = scratch.errnoValue();
-            if (errno == LibC.EAGAIN) {
-                consumed(WRITABLE);
-                return 0;
-            }
-            if (errno == LibC.EINTR) return 0;
-            throw Errors.socket(errno);
-        }
-        if (written < offered) consumed(WRITABLE);      // the send buffer is full: EPOLLOUT comes when it drains
+        written = afterSend(scratch, written, offered);
         long left = written;
         for (int i = offset; i < offset + length && left > 0; i++) {
             var src = srcs[i];
@@ -182,7 +173,10 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
         return afterSend(scratch, written, n);
     }
 
-    /** A send's result: bytes written, 0 when the socket is full (its write readiness consumed). */
+    /**
+     * A send's result: bytes written, 0 when the socket is full. Short of what was offered, the
+     * send buffer is full: write readiness is consumed, and EPOLLOUT comes when it drains.
+     */
     private long afterSend(Scratch scratch, long written, long offered) throws IOException {
         if (written < 0) {
             int errno = scratch.errnoValue();
