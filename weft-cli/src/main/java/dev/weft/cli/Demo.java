@@ -170,7 +170,8 @@ final class Demo implements AutoCloseable {
             sb.append("{\"channel\":");
             Json.string(sb, lag.channel());
             sb.append(",\"transport\":\"").append(lag.transport()).append("\",\"queued\":").append(lag.queued())
-                    .append(",\"behind\":").append(lag.behind()).append('}');
+                    .append(",\"behind\":").append(lag.behind()).append(",\"rtt\":").append(lag.rttMicros())
+                    .append(",\"cwnd\":").append(lag.congestionWindow()).append('}');
         }
         return sb.append("]}").toString();
     }

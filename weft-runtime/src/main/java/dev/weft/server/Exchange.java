@@ -53,6 +53,12 @@ public interface Exchange {
     EventLoop loop();
 
     /**
+     * Loop thread: the connection's round-trip time, congestion window and unsent bytes as the
+     * kernel sees them (TCP_INFO), on a transport that can ask (epoll); empty otherwise.
+     */
+    default java.util.Optional<dev.weft.loop.spi.TcpInfo> tcpInfo() { return java.util.Optional.empty(); }
+
+    /**
      * Holds the connection's output to these water marks from now on, instead of the server's
      * ({@code ConnectionOptions}): a long-lived stream to a client that may stop reading (a topic
      * subscriber with thousands of peers) keeps less in memory per connection with lower ones.

@@ -18,6 +18,9 @@ interface ExchangeHost {
     /** The connection's loop. */
     dev.weft.loop.EventLoop eventLoop();
 
+    /** Loop thread: the kernel's view of the connection's path, where the transport can ask. */
+    default java.util.Optional<dev.weft.loop.spi.TcpInfo> tcpInfo() { return java.util.Optional.empty(); }
+
     /** Loop only: the connection's water marks from now on. */
     void setWatermarks(int high, int low);
 

@@ -257,6 +257,8 @@ final class HttpExchange implements Exchange {
 
     long startNanos() { return startNanos; }
 
+    @Override public java.util.Optional<dev.weft.loop.spi.TcpInfo> tcpInfo() { return host.tcpInfo(); }
+
     @Override public void replyTimeout(Duration timeout, Runnable onTimeout) {
         capture();
         long nanos = timeout.toNanos();

@@ -503,6 +503,8 @@ final class ResponseQueue implements ExchangeHost {
         armReplyTimer();
     }
 
+    @Override public java.util.Optional<dev.weft.loop.spi.TcpInfo> tcpInfo() { return connection.tcpInfo(); }
+
     /** True when the connection waits on the application with a deadline armed. */
     boolean awaitsApplication() { return replyTimer != null && replyTimer.isPending(); }
 

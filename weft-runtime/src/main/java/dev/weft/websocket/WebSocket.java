@@ -53,6 +53,9 @@ public interface WebSocket {
     /** Reads again after {@link #suspendReading}. */
     default void resumeReading() {}
 
+    /** Loop thread: the connection's TCP_INFO (round-trip time, congestion window), where the transport can ask. */
+    default java.util.Optional<dev.weft.loop.spi.TcpInfo> tcpInfo() { return java.util.Optional.empty(); }
+
     /** A Ping of at most 125 bytes; the Pong comes to {@link WebSocketHandler#onPong}. */
     CompletionStage<Void> ping(ByteBuffer payload);
 

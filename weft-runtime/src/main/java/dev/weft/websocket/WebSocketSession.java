@@ -103,6 +103,11 @@ public final class WebSocketSession implements ConnectionHandler, WebSocket {
 
     // ---- ConnectionHandler ----
 
+    @Override public java.util.Optional<dev.weft.loop.spi.TcpInfo> tcpInfo() {
+        Connection c = connection;
+        return c == null ? java.util.Optional.empty() : c.tcpInfo();
+    }
+
     @Override public void onOpen(Connection c) {
         connection = c;
         lastByteNanos = c.loop().nanoTime();

@@ -1,6 +1,7 @@
 package dev.weft.server.pubsub;
 
 import dev.weft.loop.Timer;
+import dev.weft.loop.spi.TcpInfo;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.sse.SseEncoder;
 import dev.weft.protocol.sse.SseEvent;
@@ -48,6 +49,7 @@ final class EventSourceSubscriber implements Subscriber, PubSubRoutes.Streaming 
     private boolean waitingForReady;
 
     private volatile int queued;                      // the queue's size, for the stats on other threads
+    private volatile TcpInfo tcp;                     // sampled on the loop when the stats ask
 
     private EventSourceSubscriber(PubSubRoutes routes, String channel, Exchange exchange, EventStream.Options streamOptions) {
         this.routes = routes;
@@ -127,6 +129,10 @@ final class EventSourceSubscriber implements Subscriber, PubSubRoutes.Streaming 
     @Override public String transport() { return "eventsource"; }
 
     @Override public int queued() { return queued; }
+
+    @Override public TcpInfo tcp() { return tcp; }
+
+    @Override public void sampleTcp() { PubSubRoutes.sample(exchange.loop(), exchange::tcpInfo, t -> tcp = t); }
 
     @Override public long behind() {
         Subscription s = subscription;

@@ -70,6 +70,12 @@ public final class PubSubRoutes {
         int queued();
 
         long behind();
+
+        /** The connection's TCP_INFO as last sampled, or null. */
+        dev.weft.loop.spi.TcpInfo tcp();
+
+        /** Any thread: samples TCP_INFO again on the subscriber's loop, for the next {@link #tcp()}. */
+        void sampleTcp();
     }
 
     private PubSubRoutes(Broker broker, PubSubOptions options) {
@@ -91,16 +97,34 @@ public final class PubSubRoutes {
     /** Subscribers now and the {@code slowest} furthest behind (any thread; scans the streaming subscribers). */
     public PubSubStats stats(int slowest) {
         int eventSources = 0, webSockets = 0;
-        var lags = new java.util.ArrayList<PubSubStats.Lag>();
+        var lags = new java.util.ArrayList<Ranked>();
         for (Streaming s : streaming) {
             if (s.transport().equals("websocket")) webSockets++;
             else eventSources++;
             int queued = s.queued();
-            if (queued > 0 || lags.size() < slowest) lags.add(new PubSubStats.Lag(s.channel(), s.transport(), queued, s.behind()));
+            if (queued > 0 || lags.size() < slowest) lags.add(new Ranked(s, s.behind()));
         }
-        lags.sort(java.util.Comparator.comparingLong(PubSubStats.Lag::behind).reversed());
-        return new PubSubStats(longPolls.get(), eventSources, webSockets, delivered.sum(),
-                List.copyOf(lags.subList(0, Math.min(slowest, lags.size()))));
+        lags.sort(java.util.Comparator.comparingLong(Ranked::behind).reversed());
+        var chosen = new java.util.ArrayList<PubSubStats.Lag>();
+        for (var r : lags.subList(0, Math.min(slowest, lags.size()))) {
+            var tcp = r.s().tcp();
+            chosen.add(new PubSubStats.Lag(r.s().channel(), r.s().transport(), r.s().queued(), r.behind(),
+                    tcp == null ? -1 : tcp.rttMicros(), tcp == null ? -1 : tcp.congestionWindow()));
+            r.s().sampleTcp();                  // for the next call: TCP_INFO is read on the connection's loop
+        }
+        return new PubSubStats(longPolls.get(), eventSources, webSockets, delivered.sum(), List.copyOf(chosen));
+    }
+
+    private record Ranked(Streaming s, long behind) {}
+
+    /** Samples {@code read} on {@code loop} into {@code into}, dropping the sample if the loop is gone or busy. */
+    static void sample(dev.weft.loop.EventLoop loop, java.util.function.Supplier<java.util.Optional<dev.weft.loop.spi.TcpInfo>> read,
+                       java.util.function.Consumer<dev.weft.loop.spi.TcpInfo> into) {
+        try {
+            loop.execute(() -> into.accept(read.get().orElse(null)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // a stopping loop or a full inbox: this sample is skipped, the next call tries again
+        }
     }
 
     /** The publisher endpoint (N4): POST or PUT publish, GET channel info, DELETE, OPTIONS; register with {@code any}. */

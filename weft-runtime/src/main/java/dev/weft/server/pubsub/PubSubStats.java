@@ -20,6 +20,9 @@ public record PubSubStats(int longPolls, int eventSources, int webSockets, long 
      * @param transport "eventsource" or "websocket"
      * @param queued    messages waiting in its queue for its connection
      * @param behind    messages published that it has not been handed yet, queued ones included
+     * @param rttMicros its connection's smoothed round-trip time as the kernel last reported it
+     *                  (TCP_INFO, sampled at the previous stats call); -1 where unknown (java.nio)
+     * @param congestionWindow its connection's congestion window in segments, likewise; -1 where unknown
      */
-    public record Lag(String channel, String transport, int queued, long behind) {}
+    public record Lag(String channel, String transport, int queued, long behind, int rttMicros, int congestionWindow) {}
 }

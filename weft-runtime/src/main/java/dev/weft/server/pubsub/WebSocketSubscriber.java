@@ -2,6 +2,7 @@ package dev.weft.server.pubsub;
 
 import dev.weft.loop.EventLoop;
 import dev.weft.loop.Timer;
+import dev.weft.loop.spi.TcpInfo;
 import dev.weft.protocol.http.ByteSink;
 import dev.weft.protocol.websocket.FrameEncoder;
 import dev.weft.protocol.websocket.MessageType;
@@ -53,6 +54,7 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber, PubSubR
     private Timer quiet;
     private boolean sending;                           // a send's stage is awaited: queue behind it
     private volatile int queued;                       // the queue's size, for the stats on other threads
+    private volatile TcpInfo tcp;                      // sampled on the loop when the stats ask
 
     private WebSocketSubscriber(PubSubRoutes routes, String channel, Start start, EventLoop loop, boolean reportResume) {
         this.routes = routes;
@@ -129,6 +131,13 @@ final class WebSocketSubscriber implements WebSocketHandler, Subscriber, PubSubR
     @Override public String transport() { return "websocket"; }
 
     @Override public int queued() { return queued; }
+
+    @Override public TcpInfo tcp() { return tcp; }
+
+    @Override public void sampleTcp() {
+        // ws is the loop's field: read there, not here
+        PubSubRoutes.sample(loop, () -> ws == null ? java.util.Optional.empty() : ws.tcpInfo(), t -> tcp = t);
+    }
 
     @Override public long behind() {
         Subscription s = subscription;

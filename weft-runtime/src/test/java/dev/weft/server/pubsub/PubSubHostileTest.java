@@ -83,6 +83,21 @@ class PubSubHostileTest {
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
+    /** The dashboard's per-connection figures: TCP_INFO where the transport reads it, -1 where it cannot. */
+    @Test void theSlowestSubscribersCarryTheirConnectionsRoundTripAndWindow() throws Exception {
+        start(TopicLimits.DEFAULTS, PubSubOptions.DEFAULTS);
+        try (var peer = eventStream(server, "rtt", 0)) {
+            publish("rtt", "one".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("id: ", peer.readLine().substring(0, 4));
+            boolean native_ = server.info().transport().equals("epoll");
+            routes.stats(5);                                      // asks the loop for a sample
+            await("a TCP_INFO sample", () -> {
+                var lag = routes.stats(5).slowest().getFirst();
+                return native_ ? lag.rttMicros() > 0 && lag.congestionWindow() > 0 : lag.rttMicros() == -1;
+            }, 10);
+        }
+    }
+
     @Test void aSubscriberThatStopsReadingIsEndedAndTheOthersGetEverything() throws Exception {
         start(TopicLimits.DEFAULTS, PubSubOptions.DEFAULTS);
         byte[] body = "x".repeat(2048).getBytes(StandardCharsets.US_ASCII);
