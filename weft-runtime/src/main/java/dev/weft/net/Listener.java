@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 /**
  * A listening address spread over a group's loops.
  *
- * <p>Two strategies. With SO_REUSEPORT (Linux: {@link Transport#supportsReusePort()}) each loop gets its own listening socket on the same port and the kernel spreads
- * incoming connections over them by a hash of the 4-tuple: no hand-off between threads. Without
+ * <p>Two strategies. With SO_REUSEPORT (Linux: {@link Transport#supportsReusePort()}) each loop
+ * gets its own listening socket on the same port and the kernel spreads incoming connections
+ * over them by a hash of the 4-tuple: no hand-off between threads. Without
  * it, one socket on loop 0 accepts and hands connections round-robin to every loop. When bound to
  * port 0, the first socket takes the port the kernel picks and the rest bind to it. Note that any
  * other socket of the same user with SO_REUSEPORT on the same port would share the traffic.

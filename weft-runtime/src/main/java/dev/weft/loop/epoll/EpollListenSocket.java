@@ -32,19 +32,21 @@ final class EpollListenSocket extends EpollRegistration implements ListenSocket 
     @Override
     public StreamSocket accept() throws IOException {
         var scratch = poller.scratch;
-        scratch.socklen.set(JAVA_INT, 0, LibC.SOCKADDR_MAX);
-        int fd = LibC.accept4(scratch.errno, this.fd, scratch.sockaddr.address(), scratch.socklen.address());
-        if (fd < 0) {
+        for (;;) {
+            scratch.socklen.set(JAVA_INT, 0, LibC.SOCKADDR_MAX);
+            int fd = LibC.accept4(scratch.errno, this.fd, scratch.sockaddr.address(), scratch.socklen.address());
+            if (fd >= 0) return new EpollStreamSocket(fd, SocketAddresses.raw(scratch.sockaddr));
             int errno = scratch.errnoValue();
             if (errno == LibC.EAGAIN) {
                 consumed(READABLE);
                 return null;
             }
             // A connection reset while it waited in the backlog is gone; the next may be fine.
-            if (errno == LibC.ECONNABORTED || errno == LibC.EPROTO || errno == LibC.EINTR) return accept();
-            throw Errors.io("accept", errno);
+            // A loop, not a call: a burst of such connections must not deepen the stack.
+            if (errno != LibC.ECONNABORTED && errno != LibC.EPROTO && errno != LibC.EINTR) {
+                throw Errors.io("accept", errno);
+            }
         }
-        return new EpollStreamSocket(fd, SocketAddresses.raw(scratch.sockaddr));
     }
 
     @Override public InetSocketAddress localAddress() { return localAddress; }

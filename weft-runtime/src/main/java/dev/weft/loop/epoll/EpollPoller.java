@@ -41,7 +41,7 @@ public final class EpollPoller implements Poller {
     static final int FOREIGN_CHANNEL_TICK_MILLIS = 10;
     private static final MemorySegment ONE = Arena.global().allocateFrom(java.lang.foreign.ValueLayout.JAVA_LONG, 1L);
 
-    final Scratch scratch = new Scratch();
+    final Scratch scratch;
     private final int epfd;
     private final int wakeFd;
     private final MemorySegment events;
@@ -58,7 +58,8 @@ public final class EpollPoller implements Poller {
     // wake-up could write its 8 bytes into whatever descriptor took the number next.
     private final java.util.concurrent.atomic.AtomicInteger waking = new java.util.concurrent.atomic.AtomicInteger();
 
-    private EpollPoller(int epfd, int wakeFd) {
+    private EpollPoller(Scratch scratch, int epfd, int wakeFd) {
+        this.scratch = scratch;
         this.epfd = epfd;
         this.wakeFd = wakeFd;
         this.events = Arena.ofAuto().allocate(MAX_EVENTS * LibC.EPOLL_EVENT_SIZE, 8);
@@ -74,9 +75,9 @@ public final class EpollPoller implements Poller {
             LibC.close(scratch.errno, epfd);
             throw Errors.io("eventfd", errno);
         }
-        var poller = new EpollPoller(epfd, wakeFd);
+        var poller = new EpollPoller(scratch, epfd, wakeFd);
         if (poller.ctl(LibC.EPOLL_CTL_ADD, wakeFd, LibC.EPOLLIN, WAKE_TOKEN) < 0) {
-            int errno = poller.scratch.errnoValue();
+            int errno = scratch.errnoValue();
             LibC.close(scratch.errno, wakeFd);
             LibC.close(scratch.errno, epfd);
             throw Errors.io("epoll_ctl(eventfd)", errno);
@@ -154,10 +155,10 @@ public final class EpollPoller implements Poller {
     void modify(EpollRegistration registration, int ops) {
         int op = ops == 0 ? LibC.EPOLL_CTL_DEL : LibC.EPOLL_CTL_MOD;
         int r = ctl(op, registration.fd, EpollRegistration.eventsOf(ops), registration.token());
-        if (r < 0 && op == LibC.EPOLL_CTL_MOD && scratch.errnoValue() == 2 /* ENOENT: it had left the set */) {
+        if (r < 0 && op == LibC.EPOLL_CTL_MOD && scratch.errnoValue() == LibC.ENOENT) {    // it had left the set
             r = ctl(LibC.EPOLL_CTL_ADD, registration.fd, EpollRegistration.eventsOf(ops), registration.token());
         }
-        if (r < 0 && !(op == LibC.EPOLL_CTL_DEL && scratch.errnoValue() == 2)) {
+        if (r < 0 && !(op == LibC.EPOLL_CTL_DEL && scratch.errnoValue() == LibC.ENOENT)) {
             throw new UncheckedIOException(Errors.io("epoll_ctl(" + registration.fd + ")", scratch.errnoValue()));
         }
     }
@@ -297,13 +298,6 @@ public final class EpollPoller implements Poller {
         while (waking.get() != 0) Thread.onSpinWait();
         LibC.close(scratch.errno, wakeFd);
         LibC.close(scratch.errno, epfd);
-    }
-
-    /** Loop thread: descriptors watched (for tests). */
-    int registered() {
-        int n = 0;
-        for (var registration : byFd) if (registration != null) n++;
-        return n;
     }
 
     @Override public String toString() { return "epoll " + epfd; }

@@ -33,7 +33,7 @@ final class LibC {
 
     static final int EAGAIN = 11;
     static final int EINTR = 4;
-    static final int EBADF = 9;
+    static final int ENOENT = 2;
     static final int EINPROGRESS = 115;
     static final int EMFILE = 24;
     static final int ENFILE = 23;
@@ -130,7 +130,6 @@ final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     // int fstat(int fd, struct stat *st): st_dev at 0 and st_ino at 8, 64-bit each, on x86-64 and aarch64
     private static final MethodHandle FSTAT = slow("fstat", JAVA_INT, JAVA_INT, JAVA_LONG);
-    private static final MethodHandle GETPEERNAME = slow("getpeername", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
     // char *strerror_r (GNU variant): returns the message, which may or may not be in buf
     private static final MethodHandle STRERROR_R = LINKER.downcallHandle(find("strerror_r"),
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
@@ -324,14 +323,6 @@ final class LibC {
     static int getsockname(MemorySegment errno, int fd, long sockaddr, long length) {
         try {
             return (int) GETSOCKNAME.invokeExact(errno, fd, sockaddr, length);
-        } catch (Throwable e) {
-            throw fault(e);
-        }
-    }
-
-    static int getpeername(MemorySegment errno, int fd, long sockaddr, long length) {
-        try {
-            return (int) GETPEERNAME.invokeExact(errno, fd, sockaddr, length);
         } catch (Throwable e) {
             throw fault(e);
         }

@@ -26,7 +26,6 @@ final class SocketAddresses {
     static int write(InetSocketAddress address, MemorySegment into) {
         into.fill((byte) 0);
         byte[] ip = address.getAddress().getAddress();
-        into.set(JAVA_SHORT, 2, (short) 0);
         into.set(PORT, 2, (short) address.getPort());
         if (ip.length == 4) {
             into.set(JAVA_SHORT, 0, (short) LibC.AF_INET);
