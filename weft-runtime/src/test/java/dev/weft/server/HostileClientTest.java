@@ -3,6 +3,7 @@ package dev.weft.server;
 import dev.weft.protocol.http.Headers;
 import dev.weft.protocol.http.Status;
 import dev.weft.protocol.http.UsageViolation;
+import dev.weft.testing.Conditions;
 import dev.weft.testing.LogCapture;
 import dev.weft.testing.LoopHarness;
 import org.junit.jupiter.api.Test;
@@ -273,11 +274,7 @@ class HostileClientTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > due) throw new AssertionError("not within 15 s: " + what);
-            Thread.sleep(10);
-        }
+        Conditions.await(condition, what, Duration.ofSeconds(15));
     }
 
     private static long heapAfterGc() {

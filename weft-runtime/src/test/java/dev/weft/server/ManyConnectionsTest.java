@@ -3,13 +3,11 @@ package dev.weft.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.testing.Conditions;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -25,7 +23,7 @@ class ManyConnectionsTest {
     static final int CONNECTIONS = 19_000;
 
     @Test @Timeout(180) void nineteenThousandIdleConnectionsAreEachAnsweredAndThenReleased() throws Exception {
-        long descriptorsBefore = openDescriptors();
+        long descriptorsBefore = Conditions.openDescriptors();
         try (var server = Server.builder().port(0).loops(2).backlog(4096)
                 .timeouts(ServerTimeouts.DEFAULTS.withKeepAliveIdle(Duration.ofMinutes(5)))
                 .get("/hello", (Handler.Async) (request, exchange) -> exchange.reply(Response.ok("hello")))
@@ -39,7 +37,7 @@ class ManyConnectionsTest {
                 assertEquals("OPEN " + CONNECTIONS, out.readLine(), "the child connected every socket");
                 await(() -> server.counters().total().connectionsOpen() == CONNECTIONS, "every connection accepted");
                 Thread.sleep(1000);                                       // idle for a while
-                long heldDescriptors = openDescriptors() - descriptorsBefore;
+                long heldDescriptors = Conditions.openDescriptors() - descriptorsBefore;
                 System.out.printf("%,d idle connections on %s: %,d descriptors held%n", CONNECTIONS,
                         server.info().transport(), heldDescriptors);
                 assertTrue(heldDescriptors >= CONNECTIONS, "one descriptor per connection: " + heldDescriptors);
@@ -49,7 +47,7 @@ class ManyConnectionsTest {
                 in.close();                                               // the child resets them all
                 assertTrue(clients.waitFor(60, TimeUnit.SECONDS), "the child exits");
                 await(() -> server.counters().total().connectionsOpen() == 0, "every connection closed");
-                await(() -> openDescriptors() - descriptorsBefore < 64, "their descriptors released");
+                await(() -> Conditions.openDescriptors() - descriptorsBefore < 64, "their descriptors released");
             } finally {
                 clients.destroyForcibly();
             }
@@ -57,18 +55,6 @@ class ManyConnectionsTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > due) throw new AssertionError("not within 60 s: " + what);
-            Thread.sleep(20);
-        }
-    }
-
-    private static long openDescriptors() {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Conditions.await(condition, what, Duration.ofSeconds(60));
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.server.files;
 
 import dev.weft.server.AccessLog;
 import dev.weft.server.Server;
+import dev.weft.testing.Conditions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -386,19 +387,9 @@ class StaticFilesTest {
         }
     }
 
-    private static long openDescriptors() {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    private static long openDescriptors() { return Conditions.openDescriptors(); }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > due) throw new AssertionError("not within 15 s: " + what);
-            Thread.sleep(10);
-        }
+        Conditions.await(condition, what, Duration.ofSeconds(15));
     }
 }
