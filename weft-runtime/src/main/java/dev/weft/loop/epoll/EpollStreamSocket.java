@@ -87,13 +87,7 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
             return (int) n;
         }
         if (n == 0) return -1;
-        int errno = scratch.errnoValue();
-        if (errno == LibC.EAGAIN) {
-            consumed(READABLE);
-            return 0;
-        }
-        if (errno == LibC.EINTR) return 0;                // still marked ready: read again next round
-        throw Errors.socket(errno);
+        return (int) failed(scratch, READABLE);
     }
 
     @Override
@@ -178,17 +172,24 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
      * send buffer is full: write readiness is consumed, and EPOLLOUT comes when it drains.
      */
     private long afterSend(Scratch scratch, long written, long offered) throws IOException {
-        if (written < 0) {
-            int errno = scratch.errnoValue();
-            if (errno == LibC.EAGAIN) {
-                consumed(WRITABLE);
-                return 0;
-            }
-            if (errno == LibC.EINTR) return 0;
-            throw Errors.socket(errno);
-        }
+        if (written < 0) return failed(scratch, WRITABLE);
         if (written < offered) consumed(WRITABLE);
         return written;
+    }
+
+    /**
+     * A call that returned -1: 0 when the socket is not ready now (EAGAIN: {@code readiness} is
+     * consumed, the next edge brings it back; EINTR: still marked ready, so tried again next
+     * round), else the failure as java.nio words it.
+     */
+    private long failed(Scratch scratch, int readiness) throws IOException {
+        int errno = scratch.errnoValue();
+        if (errno == LibC.EAGAIN) {
+            consumed(readiness);
+            return 0;
+        }
+        if (errno == LibC.EINTR) return 0;
+        throw Errors.socket(errno);
     }
 
     @Override
@@ -272,13 +273,10 @@ final class EpollStreamSocket extends EpollRegistration implements StreamSocket 
     public InetSocketAddress localAddress() {
         var address = local;
         if (address == null && !closed) {
-            try (var arena = Arena.ofConfined()) {
-                var errno = arena.allocate(LibC.ERRNO_LAYOUT);
-                var sockaddr = arena.allocate(LibC.SOCKADDR_MAX, 8);
-                var length = arena.allocateFrom(JAVA_INT, LibC.SOCKADDR_MAX);
-                if (LibC.getsockname(errno, fd, sockaddr.address(), length.address()) == 0) {
-                    local = address = SocketAddresses.decode(sockaddr);
-                }
+            try {
+                local = address = SocketAddresses.local(fd);
+            } catch (IOException e) {
+                return null;                                // closed meanwhile
             }
         }
         return address;

@@ -92,11 +92,7 @@ public final class EpollTransport implements Transport {
                 int length = SocketAddresses.write(address, sockaddr);
                 if (LibC.bind(errno, fd, sockaddr.address(), length) < 0) throw Errors.io("bind", LibC.errno(errno));
                 if (LibC.listen(errno, fd, backlog < 1 ? 4096 : backlog) < 0) throw Errors.io("listen", LibC.errno(errno));
-                var lengthCell = arena.allocateFrom(JAVA_INT, LibC.SOCKADDR_MAX);
-                if (LibC.getsockname(errno, fd, sockaddr.address(), lengthCell.address()) < 0) {
-                    throw Errors.io("getsockname", LibC.errno(errno));
-                }
-                var bound = SocketAddresses.decode(sockaddr);
+                var bound = SocketAddresses.local(fd);
                 // Report the address as asked (a wildcard stays one), with the port the kernel chose.
                 return new EpollListenSocket(fd, new InetSocketAddress(address.getAddress(), bound.getPort()));
             } catch (IOException | RuntimeException e) {

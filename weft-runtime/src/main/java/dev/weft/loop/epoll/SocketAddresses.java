@@ -88,6 +88,19 @@ final class SocketAddresses {
         }
     }
 
+    /** The address a socket is bound to (getsockname), from any thread. */
+    static InetSocketAddress local(int fd) throws java.io.IOException {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            var errno = arena.allocate(LibC.ERRNO_LAYOUT);
+            var sockaddr = arena.allocate(LibC.SOCKADDR_MAX, 8);
+            var length = arena.allocateFrom(JAVA_INT, LibC.SOCKADDR_MAX);
+            if (LibC.getsockname(errno, fd, sockaddr.address(), length.address()) < 0) {
+                throw Errors.io("getsockname", LibC.errno(errno));
+            }
+            return decode(sockaddr);
+        }
+    }
+
     static InetSocketAddress decode(MemorySegment sockaddr) {
         Object raw = raw(sockaddr);
         return raw instanceof Long packed ? fromPacked(packed) : fromRaw((byte[]) raw);
