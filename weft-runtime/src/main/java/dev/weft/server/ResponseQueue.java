@@ -340,7 +340,7 @@ final class ResponseQueue implements ExchangeHost {
             case WANTED -> true;                          // the handler is reading it: it will end
             case FAILED -> false;
         };
-        boolean last = inFlight.size() == 1 && (reader.isReadingStopped() || closeWhenDone);
+        boolean last = inFlight.size() == 1 && (reader.isReadingStopped() || closeWhenDone || loop.stopping);
         boolean keepAlive = ex.keepAlive && bodyDone && !last && !ex.mustClose;
         return new RequestInfo(ex.req().method(), ex.req().version(), keepAlive);
     }

@@ -124,6 +124,7 @@ public final class Server implements AutoCloseable {
             return;
         }
         state = State.STOPPED;
+        for (ServerLoop l : loops) l.stopping = true;
         listener.close();
         long spread = Math.min(settings.timeouts.drainWindow().toNanos(), deadline.toNanos() / 3 * 2);
         onEveryLoop(l -> l.stop(spread));

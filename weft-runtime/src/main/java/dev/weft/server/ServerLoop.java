@@ -30,7 +30,12 @@ final class ServerLoop {
     final ServerStats stats = new ServerStats();
     /** Open connections, linked through themselves: no set entry per connection (idle costs its own fields only). */
     private Http1Connection first;
-    boolean stopping;
+    /**
+     * Set by {@link Server#stop} on its own thread before any loop hears of the stop, so that a reply
+     * given after the stop began (from any thread, racing the loop's stop task) already says
+     * {@code Connection: close}; volatile for that reason.
+     */
+    volatile boolean stopping;
     /** This loop's share of the server's memory budget, in bytes. */
     private final long budget;
     /** Bytes of request bodies being collected or queued for a reader; released from any thread. */
